@@ -1,0 +1,3 @@
+export { descriptorSetPath, readDescriptorSet } from "./descriptor-set.js";
+export * as chatV1 from "./gen/chat/v1/chat.js";
+export * as fibonacciV1 from "./gen/fibonacci/v1/fibonacci.js";
