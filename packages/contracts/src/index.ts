@@ -1,3 +1,4 @@
 export { descriptorSetPath, readDescriptorSet } from "./descriptor-set.js";
 export * as chatV1 from "./gen/chat/v1/chat.js";
 export * as fibonacciV1 from "./gen/fibonacci/v1/fibonacci.js";
+export * as healthV1 from "./gen/grpc/health/v1/health.js";
