@@ -1,0 +1,22 @@
+import type { Deadline, Metadata } from "@grpc/grpc-js";
+import type { Logger } from "pino";
+
+/** What a handler knows about the call it serves. */
+export interface CallContext {
+  /** Full method path, e.g. `/fibonacci.v1.FibonacciService/GetSequence`. */
+  readonly method: string;
+  /** The client's address as grpc-js reports it. */
+  readonly peer: string;
+  /** Request metadata (headers). */
+  readonly metadata: Metadata;
+  /** The client's deadline, or `Infinity`. */
+  readonly deadline: Deadline;
+  /**
+   * Aborted when the call is over for the handler: the client cancelled, the deadline passed, or
+   * (for streaming calls) the server is shutting down. `signal.reason` is an `RpcError` saying which.
+   * Handlers pass it to every await that can take long, and stop work when it fires.
+   */
+  readonly signal: AbortSignal;
+  /** A logger bound to this call's method and peer. */
+  readonly log: Logger;
+}

@@ -1,0 +1,27 @@
+export type { Logger } from "pino";
+export type { CallContext } from "./adapter/call-context.js";
+export { type AdapterRuntime, SHUTTING_DOWN_MESSAGE } from "./adapter/call-scope.js";
+export {
+  type BidiStreamingHandler,
+  bidiStreaming,
+  type ServerStreamingHandler,
+  serverStreaming,
+  type UnaryHandler,
+  unary,
+} from "./adapter/handlers.js";
+export { formatHelp } from "./config/format-help.js";
+export { ConfigError, type ConfigOf, type OptionSpec, type OptionTable } from "./config/option.js";
+export { type ParsedCommandLine, parseCommandLine } from "./config/parse-config.js";
+export * as parsers from "./config/parsers.js";
+export { type ServerOptionTable, serverOptions } from "./config/server-options.js";
+export { INTERNAL_ERROR_MESSAGE, RpcError, toPublicStatus } from "./rpc-error.js";
+export { createLogger, type LoggerOptions } from "./server/logger.js";
+export { packageVersion } from "./server/package-version.js";
+export { type RunServerOptions, runServer } from "./server/run-server.js";
+export {
+  type BoundAddress,
+  createServerApp,
+  type ServerApp,
+  type ServerAppConfig,
+  type ServerAppOptions,
+} from "./server/server-app.js";

@@ -1,0 +1,41 @@
+import { status } from "@grpc/grpc-js";
+
+/**
+ * The one error a handler throws for an expected failure. Its code and message go to the client
+ * as the call's status; its `cause` is for the server's log and never leaves the process.
+ * Anything else a handler throws becomes `INTERNAL` with a generic message.
+ */
+export class RpcError extends Error {
+  /** The gRPC status code sent to the client. */
+  readonly code: status;
+
+  constructor(code: status, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "RpcError";
+    this.code = code;
+  }
+}
+
+/** What the client is told about a failure: a status code and a message fit to show it. */
+export interface PublicStatus {
+  readonly code: status;
+  readonly details: string;
+}
+
+/** The message clients see for every failure that is not an {@link RpcError}. */
+export const INTERNAL_ERROR_MESSAGE = "internal server error; the server log has the details";
+
+/**
+ * Maps any thrown value to the status sent on the wire: an {@link RpcError} keeps its code and
+ * message; everything else is `INTERNAL` with {@link INTERNAL_ERROR_MESSAGE}, so no stack trace
+ * or internal text reaches a client.
+ */
+export function toPublicStatus(error: unknown): PublicStatus {
+  if (error instanceof RpcError) return { code: error.code, details: error.message };
+  return { code: status.INTERNAL, details: INTERNAL_ERROR_MESSAGE };
+}
+
+/** Whether a failure is the server's fault (logged at error level) rather than the caller's. */
+export function isServerFault(code: status): boolean {
+  return code === status.INTERNAL || code === status.UNKNOWN || code === status.DATA_LOSS;
+}

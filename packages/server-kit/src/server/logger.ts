@@ -1,0 +1,23 @@
+import pino, { type DestinationStream, type LevelWithSilent, type Logger } from "pino";
+import pretty from "pino-pretty";
+
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  readonly name: string;
+  readonly level: LevelWithSilent;
+  /** Where lines go; default stdout, human-readable when stdout is a terminal, JSON otherwise. */
+  readonly destination?: DestinationStream;
+}
+
+/**
+ * A pino logger writing one JSON object per line (or pretty lines on a TTY). Errors logged under
+ * `err` keep their stack here, in the server's log, never on the wire.
+ */
+export function createLogger({ name, level, destination }: LoggerOptions): Logger {
+  const stream =
+    destination ??
+    (process.stdout.isTTY
+      ? pretty({ colorize: true, sync: true })
+      : pino.destination({ fd: 1, sync: true }));
+  return pino({ name, level, base: { pid: process.pid } }, stream);
+}

@@ -1,0 +1,195 @@
+import {
+  type Server as GrpcServer,
+  Server,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
+import { HealthImplementation } from "grpc-health-check";
+import type { Logger } from "pino";
+import type { AdapterRuntime } from "../adapter/call-scope.js";
+import { ConfigError } from "../config/option.js";
+import { accessLogInterceptor, bearerAuthInterceptor } from "./interceptors.js";
+import { addReflection } from "./reflection.js";
+import { loadSecurity, type SecurityConfig } from "./security.js";
+
+/** The settings {@link createServerApp} reads (every server's common options provide them). */
+export interface ServerAppConfig extends SecurityConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly reflection: boolean;
+  readonly shutdownGraceMs: number;
+  readonly maxConcurrentStreams: number;
+  readonly maxReceiveMessageBytes: number;
+  readonly maxSendMessageBytes: number;
+  readonly keepaliveTimeMs: number;
+  readonly keepaliveTimeoutMs: number;
+  readonly maxConnectionIdleMs: number;
+  readonly maxConnectionAgeMs: number;
+  readonly maxConnectionAgeGraceMs: number;
+}
+
+/** Where a started server listens. */
+export interface BoundAddress {
+  readonly host: string;
+  readonly port: number;
+  /** `host:port`, bracketing an IPv6 host, as a client dials it. */
+  readonly address: string;
+}
+
+/** A grpc-js server with fibchat's plumbing: health, reflection, logs, auth, limits, shutdown. */
+export interface ServerApp {
+  readonly log: Logger;
+  /** Give this to the adapter (`unary`, `serverStreaming`, `bidiStreaming`). */
+  readonly runtime: AdapterRuntime;
+  /** Registers a service; its health status is reported under its full name. */
+  addService<Impl extends UntypedServiceImplementation>(
+    definition: ServiceDefinition<Impl>,
+    implementation: Impl,
+  ): void;
+  /** Binds and starts serving; health turns `SERVING` and the `listening` line is logged. */
+  listen(): Promise<BoundAddress>;
+  /** Reports every service `SERVING` or `NOT_SERVING` (e.g. while a backing store is down). */
+  setServing(serving: boolean): void;
+  /**
+   * Graceful shutdown: health `NOT_SERVING`, no new calls, open streams end with `UNAVAILABLE`,
+   * in-flight unary calls finish; after the grace period the rest are cut off. Then runs the
+   * `onShutdown` hook (close stores). Idempotent.
+   */
+  shutdown(): Promise<void>;
+}
+
+/** Options of {@link createServerApp}. */
+export interface ServerAppOptions {
+  readonly config: ServerAppConfig;
+  readonly log: Logger;
+  /** Runs after the gRPC server has stopped, e.g. to flush and close a store. */
+  readonly onShutdown?: () => Promise<void>;
+}
+
+/** Creates (but does not bind) a server. Throws `ConfigError` for bad TLS or auth settings. */
+export function createServerApp({ config, log, onShutdown }: ServerAppOptions): ServerApp {
+  const security = loadSecurity(config);
+  const interceptors = [accessLogInterceptor(log)];
+  // grpc-js applies interceptors so that later ones wrap earlier ones: auth comes after the
+  // access log so that its refusals pass through, and are logged by, the access log.
+  if (security.authToken !== undefined)
+    interceptors.push(bearerAuthInterceptor(security.authToken, log));
+  const server = new Server({
+    interceptors,
+    "grpc.max_concurrent_streams": config.maxConcurrentStreams,
+    "grpc.max_receive_message_length": config.maxReceiveMessageBytes,
+    "grpc.max_send_message_length": config.maxSendMessageBytes,
+    "grpc.keepalive_time_ms": config.keepaliveTimeMs,
+    "grpc.keepalive_timeout_ms": config.keepaliveTimeoutMs,
+    "grpc.max_connection_idle_ms": config.maxConnectionIdleMs,
+    ...(config.maxConnectionAgeMs > 0 && {
+      "grpc.max_connection_age_ms": config.maxConnectionAgeMs,
+      "grpc.max_connection_age_grace_ms": config.maxConnectionAgeGraceMs,
+    }),
+  });
+  const shutdownController = new AbortController();
+  const health = new HealthImplementation({ "": "NOT_SERVING" });
+  const serviceNames: string[] = [];
+  let serving = false;
+  let stopping: Promise<void> | undefined;
+
+  const reportHealth = () => {
+    const state = serving && !shutdownController.signal.aborted ? "SERVING" : "NOT_SERVING";
+    for (const name of ["", ...serviceNames]) health.setStatus(name, state);
+  };
+
+  return {
+    log,
+    runtime: { log, shutdownSignal: shutdownController.signal },
+    addService(definition, implementation) {
+      server.addService(definition, implementation);
+      serviceNames.push(serviceName(definition));
+      reportHealth();
+    },
+    async listen() {
+      health.addToServer(server);
+      if (config.reflection) addReflection(server, [...serviceNames, "grpc.health.v1.Health"]);
+      const target = `${bracketed(config.host)}:${config.port}`;
+      const port = await bind(server, target, security.credentials);
+      const bound = { host: config.host, port, address: `${bracketed(config.host)}:${port}` };
+      serving = true;
+      reportHealth();
+      log.info(
+        {
+          address: bound.address,
+          services: serviceNames,
+          tls: security.tls,
+          auth: security.authToken !== undefined,
+          reflection: config.reflection,
+        },
+        `listening on ${bound.address}`,
+      );
+      return bound;
+    },
+    setServing(value) {
+      serving = value;
+      reportHealth();
+    },
+    shutdown() {
+      stopping ??= stop();
+      return stopping;
+    },
+  };
+
+  async function stop(): Promise<void> {
+    log.info({ graceMs: config.shutdownGraceMs }, "shutting down");
+    shutdownController.abort();
+    reportHealth();
+    await drain(server, config.shutdownGraceMs, log);
+    await onShutdown?.();
+    log.info("stopped");
+  }
+}
+
+/**
+ * `tryShutdown` alone waits forever while a stream is open (grpc-node #1458): streams were told to
+ * end by the shutdown signal, and whatever is still open after the grace period is cut off.
+ */
+function drain(server: GrpcServer, graceMs: number, log: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      log.warn({ graceMs }, "grace period over; cutting off the calls still open");
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function bind(
+  server: GrpcServer,
+  target: string,
+  credentials: Parameters<GrpcServer["bindAsync"]>[1],
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(target, credentials, (error, port) => {
+      if (error)
+        reject(
+          new ConfigError(
+            `cannot listen on ${target}: ${error.message}; free the port or pass another --port`,
+          ),
+        );
+      else resolve(port);
+    });
+  });
+}
+
+function bracketed(host: string): string {
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+}
+
+/** `fibonacci.v1.FibonacciService` from a definition whose methods are `/fibonacci.v1.FibonacciService/…`. */
+function serviceName(definition: ServiceDefinition): string {
+  const [first] = Object.values(definition);
+  const name = first?.path.split("/")[1];
+  if (!name) throw new Error("a service definition without methods cannot be served");
+  return name;
+}
