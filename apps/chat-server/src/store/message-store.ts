@@ -1,0 +1,90 @@
+/** One stored chat message. */
+export interface StoredMessage {
+  readonly room: string;
+  /** 1, 2, 3 … per room, in the order stored; never reused. */
+  readonly id: bigint;
+  readonly author: string;
+  readonly text: string;
+  /** When the store accepted it, to the millisecond. */
+  readonly sentAt: Date;
+  /** As the client sent it; empty when the post is not deduplicated. */
+  readonly clientMessageId: string;
+}
+
+/** A message to store; its fields have already passed the chat rules. */
+export interface AppendInput {
+  readonly room: string;
+  readonly author: string;
+  readonly text: string;
+  /** Empty: never deduplicated. Otherwise unique per (room, author). */
+  readonly clientMessageId: string;
+}
+
+/** What {@link MessageStore.append} did. */
+export interface AppendResult {
+  /** The stored message: the new one, or the original when `duplicate`. */
+  readonly message: StoredMessage;
+  /** True when an earlier append had the same (room, author, clientMessageId); nothing was stored. */
+  readonly duplicate: boolean;
+}
+
+/** Counts over stored messages. */
+export interface StoreStats {
+  readonly messageCount: bigint;
+  /** Rooms holding at least one message. */
+  readonly roomCount: number;
+}
+
+/** Receives each newly stored message; must not throw. */
+export type MessageListener = (message: StoredMessage) => void;
+
+/**
+ * Durable, numbered chat history shared by every server instance that opens
+ * the same storage. All methods but `subscribe` are async, and every backend
+ * passes the same contract suite (`test-support/message-store-contract.ts`).
+ */
+export interface MessageStore {
+  /**
+   * Stores the message durably, then resolves. Ids are 1, 2, 3 … per room,
+   * never reused. An append repeating the (room, author, clientMessageId) of
+   * an earlier one, with a non-empty clientMessageId, stores nothing and
+   * resolves with the original message and `duplicate: true`.
+   */
+  append(input: AppendInput): Promise<AppendResult>;
+  /**
+   * Messages of `room` with id > `afterId`, ascending, at most `limit`.
+   * Rejects with a RangeError unless `limit` is a positive safe integer.
+   */
+  readAfter(room: string, afterId: bigint, limit: number): Promise<StoredMessage[]>;
+  /** Counts for one room or, with `undefined`, for all rooms. */
+  stats(room: string | undefined): Promise<StoreStats>;
+  /**
+   * Calls `listener` with every message newly stored by anyone sharing the
+   * store (never with duplicates), in id order per room, once `readAfter`
+   * can return it. Returns a function that unsubscribes; calling it again
+   * does nothing. Throws a {@link MessageStoreClosedError} once closed.
+   */
+  subscribe(listener: MessageListener): () => void;
+  /**
+   * Stores the appends already accepted, then releases the storage. Every
+   * later call except `close` and unsubscribing rejects (or, for
+   * `subscribe`, throws) with a {@link MessageStoreClosedError}.
+   */
+  close(): Promise<void>;
+}
+
+/** The error of every call made to a {@link MessageStore} after `close()`. */
+export class MessageStoreClosedError extends Error {
+  override readonly name = "MessageStoreClosedError";
+
+  constructor() {
+    super("the message store is closed");
+  }
+}
+
+/** Throws the RangeError that {@link MessageStore.readAfter} promises for a bad `limit`. */
+export function assertReadLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new RangeError(`readAfter limit must be a positive safe integer, got ${limit}`);
+  }
+}

@@ -1,0 +1,53 @@
+import type Database from "better-sqlite3";
+
+/**
+ * The schema, one step per entry; entry `n` takes a database from
+ * `PRAGMA user_version = n` to `n + 1`. Append new steps; never edit old ones,
+ * because existing files have already run them.
+ */
+const migrations: readonly string[] = [
+  `
+  CREATE TABLE messages (
+    room TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,
+    sent_at_ms INTEGER NOT NULL,
+    client_message_id TEXT NOT NULL,
+    PRIMARY KEY (room, id)
+  ) WITHOUT ROWID;
+
+  CREATE UNIQUE INDEX messages_by_client_message_id
+    ON messages (room, author, client_message_id)
+    WHERE client_message_id <> '';
+
+  -- The last id handed out per room: the next id without scanning messages,
+  -- and a row exactly for each room holding a message.
+  CREATE TABLE rooms (
+    room TEXT PRIMARY KEY,
+    last_id INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];
+
+/** The `PRAGMA user_version` of a database this code has fully migrated. */
+export const SQLITE_SCHEMA_VERSION = migrations.length;
+
+/**
+ * Brings `db` to {@link SQLITE_SCHEMA_VERSION} in one transaction, so a crash
+ * mid-migration leaves the previous version. Throws, changing nothing, when
+ * the file was written by a newer version of this code.
+ */
+export function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    const version = db.pragma("user_version", { simple: true });
+    if (typeof version !== "number") throw new TypeError(`user_version is ${typeof version}`);
+    if (version > SQLITE_SCHEMA_VERSION) {
+      throw new Error(
+        `${db.name} has schema version ${version}, newer than ${SQLITE_SCHEMA_VERSION}: upgrade the chat server or use another file`,
+      );
+    }
+    for (const migration of migrations.slice(version)) db.exec(migration);
+    db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+  }).immediate();
+}

@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { describeMessageStoreContract } from "../test-support/message-store-contract.js";
+import type { MessageStore } from "./message-store.js";
+import { SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
+import { type CommittedBatch, createSqliteStore } from "./sqlite-store.js";
+
+const root = mkdtempSync(join(tmpdir(), "chat-server-sqlite-"));
+let files = 0;
+
+/** A path no test has used yet, inside a directory that does not exist yet. */
+function freshPath(): string {
+  files++;
+  return join(root, `case-${files}`, "chat.db");
+}
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+describeMessageStoreContract("createSqliteStore", {
+  createStorage: () => {
+    const path = freshPath();
+    return () => createSqliteStore({ path });
+  },
+  persistent: true,
+});
+
+describe("createSqliteStore", () => {
+  const opened: MessageStore[] = [];
+  const inspectors: Database.Database[] = [];
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+    for (const db of inspectors.splice(0)) db.close();
+  });
+
+  function open(path: string, commits: CommittedBatch[] = []): MessageStore {
+    const store = createSqliteStore({ path, onCommit: (batch) => commits.push(batch) });
+    opened.push(store);
+    return store;
+  }
+
+  /** A second connection to the file, as an operator's `sqlite3` shell would be. */
+  function inspect(path: string): Database.Database {
+    const db = new Database(path);
+    inspectors.push(db);
+    return db;
+  }
+
+  it("creates the file and its directories with the current schema version, in WAL mode", async () => {
+    const path = freshPath();
+    await open(path).close();
+    const db = inspect(path);
+    expect(db.pragma("user_version", { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+  });
+
+  it("refuses a file with a newer schema, leaving it untouched", () => {
+    const path = freshPath();
+    open(path);
+    inspect(path).pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
+    expect(() => createSqliteStore({ path })).toThrow(
+      `has schema version ${SQLITE_SCHEMA_VERSION + 1}, newer than ${SQLITE_SCHEMA_VERSION}`,
+    );
+    expect(inspect(path).pragma("user_version", { simple: true })).toBe(SQLITE_SCHEMA_VERSION + 1);
+  });
+
+  it("commits the appends of one event-loop turn in one transaction", async () => {
+    const commits: CommittedBatch[] = [];
+    const store = open(freshPath(), commits);
+    await Promise.all([
+      ...Array.from({ length: 100 }, (_, index) =>
+        store.append({ room: "r", author: "ada", text: `${index}`, clientMessageId: "" }),
+      ),
+      store.append({ room: "r", author: "ada", text: "again", clientMessageId: "c-1" }),
+      store.append({ room: "r", author: "ada", text: "again", clientMessageId: "c-1" }),
+    ]);
+    expect(commits).toEqual([{ appends: 102, stored: 101 }]);
+
+    await store.append({ room: "r", author: "ada", text: "later", clientMessageId: "" });
+    await store.append({ room: "r", author: "ada", text: "later still", clientMessageId: "" });
+    expect(commits.slice(1)).toEqual([
+      { appends: 1, stored: 1 },
+      { appends: 1, stored: 1 },
+    ]);
+  });
+
+  it("rejects every append of a failed transaction and stores none of them", async () => {
+    const path = freshPath();
+    const commits: CommittedBatch[] = [];
+    const store = open(path, commits);
+    const notified: bigint[] = [];
+    store.subscribe((message) => notified.push(message.id));
+    inspect(path).exec(`
+      CREATE TRIGGER fail_on_boom BEFORE INSERT ON messages WHEN NEW.text = 'boom'
+      BEGIN SELECT RAISE(ABORT, 'boom refused'); END;
+    `);
+
+    const batch = ["fine", "boom", "also fine"].map((text) =>
+      store.append({ room: "r", author: "ada", text, clientMessageId: "" }),
+    );
+    for (const outcome of await Promise.allSettled(batch)) {
+      expect(outcome).toMatchObject({ status: "rejected", reason: { message: "boom refused" } });
+    }
+    expect(commits).toEqual([]);
+    expect(notified).toEqual([]);
+    expect(await store.stats(undefined)).toEqual({ messageCount: 0n, roomCount: 0 });
+
+    const next = await store.append({
+      room: "r",
+      author: "ada",
+      text: "fine",
+      clientMessageId: "",
+    });
+    expect(next.message.id).toBe(1n);
+    expect(notified).toEqual([1n]);
+  });
+});
