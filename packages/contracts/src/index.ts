@@ -2,3 +2,4 @@ export { descriptorSetPath, readDescriptorSet } from "./descriptor-set.js";
 export * as chatV1 from "./gen/chat/v1/chat.js";
 export * as fibonacciV1 from "./gen/fibonacci/v1/fibonacci.js";
 export * as healthV1 from "./gen/grpc/health/v1/health.js";
+export * as reflectionV1 from "./gen/grpc/reflection/v1/reflection.js";
