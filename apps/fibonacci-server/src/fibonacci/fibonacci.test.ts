@@ -1,21 +1,11 @@
 import { GetSequenceResponse } from "@fibchat/contracts/fibonacci/v1";
 import { describe, expect, it } from "vitest";
+import { referenceSequence } from "../test-support/start-fibonacci.js";
 import { fibonacciPair } from "./fast-doubling.js";
 import { maxDigits, maxGetSequenceResponseBytes } from "./response-size.js";
 import { fibonacciSequence } from "./sequence.js";
 
-/** The reference: a plain loop, independent of fast doubling. */
-function reference(count: number): bigint[] {
-  const values: bigint[] = [];
-  let [a, b] = [0n, 1n];
-  for (let i = 0; i < count; i++) {
-    values.push(a);
-    [a, b] = [b, a + b];
-  }
-  return values;
-}
-
-const expected = reference(10_001);
+const expected = referenceSequence(10_002);
 
 describe("fibonacciPair", () => {
   it.each([0, 1, 2, 3, 10, 92, 93, 94, 1000, 4095, 4096, 10_000])(

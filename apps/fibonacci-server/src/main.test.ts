@@ -1,0 +1,69 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import {
+  FibonacciServiceClient,
+  type StreamSequenceResponse,
+} from "@fibchat/contracts/fibonacci/v1";
+import { credentials, status } from "@grpc/grpc-js";
+import { describe, expect, it } from "vitest";
+import { MAIN, spawnServer } from "./test-support/spawn-server.js";
+import { failure } from "./test-support/start-fibonacci.js";
+
+const run = promisify(execFile);
+
+describe("the fibchat-fibonacci-server process", () => {
+  it("on SIGTERM ends an open stream with UNAVAILABLE and exits 0 without using up the grace period", async () => {
+    const server = await spawnServer(["--shutdown-grace", "20s"]);
+    const client = new FibonacciServiceClient(server.address, credentials.createInsecure());
+    const stream = client.streamSequence({ start: 0, count: 100_000 });
+    const received: StreamSequenceResponse[] = [];
+    const ended = failure(
+      new Promise((resolve, reject) => {
+        stream.on("data", (message: StreamSequenceResponse) => received.push(message));
+        stream.on("error", reject).on("end", resolve);
+      }),
+    );
+    await new Promise((resolve) => stream.once("data", resolve));
+    server.child.kill("SIGTERM");
+
+    const error = await ended;
+    expect(error.code).toBe(status.UNAVAILABLE);
+    expect(error.details).toMatch(/shutting down/);
+    expect(await server.exited).toBe(0);
+    client.close();
+    const messages = server.lines.map((line) => line.msg);
+    expect(messages).toContain("stopped");
+    // The stream was ended, not waited for until the grace period ran out.
+    expect(messages).not.toContain("grace period over; cutting off the calls still open");
+    expect(received.length).toBeLessThan(100_000);
+  });
+
+  it.each([
+    [["--port", "70000"], /invalid --port/],
+    [["--max-count", "0"], /invalid --max-count/],
+    [["--tls-cert", "/nonexistent.pem"], /--tls-cert and --tls-key go together/],
+    [["--unknown-flag"], /--help/],
+  ])("exits 2 with a clear message for %j", async (args, message) => {
+    const error = await run(process.execPath, [MAIN, ...args]).then(
+      () => undefined,
+      (err: { code?: number; stderr?: string }) => err,
+    );
+    expect(error?.code).toBe(2);
+    expect(error?.stderr).toMatch(message);
+  });
+
+  it("documents every option in --help", async () => {
+    const { stdout } = await run(process.execPath, [MAIN, "--help"]);
+    for (const flag of [
+      "--host",
+      "--port",
+      "--max-count",
+      "--max-index",
+      "--[no-]reflection",
+      "--shutdown-grace",
+      "--auth-token",
+    ]) {
+      expect(stdout).toContain(flag);
+    }
+  });
+});
