@@ -1,0 +1,204 @@
+import { randomUUID } from "node:crypto";
+import { userInfo } from "node:os";
+import { Command, Option } from "@commander-js/extra-typings";
+import type { GetStatsResponse } from "@fibchat/contracts/chat/v1";
+import { parseNonEmpty, parseUint32, parseUint64 } from "../arguments.js";
+import { serverStream, unaryCall } from "../calls.js";
+import { formatMessage, messageRecord } from "../chat-format.js";
+import { openChatSession } from "../chat-session.js";
+import type { CliContext } from "../context.js";
+import { CliError, ExitCode } from "../errors.js";
+import { interactiveChat } from "../interactive-chat.js";
+import { pipeChat } from "../pipe-chat.js";
+
+const DEFAULT_ROOM = "general";
+
+/** `fibchat chat [join]|send|stats|read`: the chat server. */
+export function chatCommand(context: () => CliContext): Command {
+  const chat = new Command("chat").description(
+    "chat rooms on the chat server (joins a room by default)",
+  );
+  const roomOption = () =>
+    new Option("--room <room>", "room name: a-z, 0-9, _ and -, up to 64 characters")
+      .default(DEFAULT_ROOM)
+      .argParser(parseNonEmpty);
+  const nameOption = () =>
+    new Option("--name <name>", "your name in the room (default: your OS user name)").argParser(
+      parseNonEmpty,
+    );
+
+  chat
+    .command("join", { isDefault: true })
+    .description("join a room: interactive on a terminal, else post each line of stdin")
+    .addOption(roomOption())
+    .addOption(nameOption())
+    .addHelpText(
+      "after",
+      `
+On a terminal (stdin and stdout both TTYs): shows the room's last 20 messages, then a prompt.
+Type a message and press Enter; others' messages appear above the prompt as they arrive.
+/quit or Ctrl-D leaves; Ctrl-C leaves at once (exit 130). --timeout does not apply.
+
+Otherwise (stdin is a pipe or a file): posts each line of stdin as one message, skipping empty
+lines, and prints the id of each stored message in input order (--json: the message with its
+input line number). Each line carries a client_message_id, so it is never stored twice. Exits 0
+once every line is acknowledged, or 1 if any was rejected (each reason on stderr). With
+--timeout, each line must be acknowledged within it. Others' messages are not printed.
+
+Examples:
+  $ fibchat chat --room general --name alice
+  $ printf 'hello\\nworld\\n' | fibchat chat --room general --name bot
+  $ fibchat chat join --room ops < notes.txt`,
+    )
+    .action(async ({ room, name }) => {
+      const ctx = context();
+      const identity = { room, author: name ?? defaultName() };
+      const { stdin, stdout } = ctx.io;
+      if (stdin.isTTY === true && stdout.isTTY === true) await interactiveChat(ctx, identity);
+      else await pipeChat(ctx, identity);
+    });
+
+  chat
+    .command("send")
+    .description("post one message and print its id")
+    .argument("<text...>", "the message; several words are joined with spaces")
+    .addOption(roomOption())
+    .addOption(nameOption())
+    .option(
+      "--client-id <id>",
+      "client_message_id: sending again with the same id (and room and name) stores nothing new",
+      parseNonEmpty,
+    )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ fibchat chat send --room general --name alice hello everyone
+  $ fibchat chat send --client-id deploy-42 "deploy 42 is done"   # safe to retry`,
+    )
+    .action(async (words, { room, name, clientId }) => {
+      await send(context(), { room, author: name ?? defaultName() }, words.join(" "), clientId);
+    });
+
+  chat
+    .command("stats")
+    .description("count messages, rooms and connected clients (GetStats)")
+    .addOption(
+      new Option("--room <room>", "count one room (default: the whole server)").argParser(
+        parseNonEmpty,
+      ),
+    )
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ fibchat chat stats
+  $ fibchat chat stats --room general --json`,
+    )
+    .action(async ({ room }) => {
+      await stats(context(), room);
+    });
+
+  chat
+    .command("read")
+    .description("print stored messages of a room, oldest first (GetMessages)")
+    .addOption(roomOption())
+    .option("--after <id>", "only messages with an id above this", parseUint64, 0n)
+    .option("--limit <n>", "at most this many stored messages (0: all)", parseUint32, 0)
+    .option("--follow", "then keep printing new messages until Ctrl-C (--timeout does not apply)")
+    .addHelpText(
+      "after",
+      `
+Each line: #id, local date and time, author, text.
+
+Examples:
+  $ fibchat chat read --room general --limit 10
+  $ fibchat chat read --after 41 --follow --json | jq -r .text`,
+    )
+    .action(async ({ room, after, limit, follow }) => {
+      await read(context(), { room, afterId: after, limit, follow: follow === true });
+    });
+
+  return chat;
+}
+
+async function send(
+  context: CliContext,
+  identity: { readonly room: string; readonly author: string },
+  text: string,
+  clientId: string | undefined,
+): Promise<void> {
+  const { client, endpoint } = context.clients.chat();
+  const session = openChatSession(
+    client,
+    context.callSettings(endpoint, { deadline: true }),
+    identity,
+    () => {},
+  );
+  const [outcome] = await Promise.all([
+    session.post(text, clientId ?? randomUUID()),
+    session.end(),
+  ]);
+  if (outcome.kind === "rejected") {
+    throw new CliError(`message rejected: ${outcome.reason}`, ExitCode.failure);
+  }
+  await context.output.result(String(outcome.message.id), {
+    ...messageRecord(outcome.message),
+    duplicate: outcome.duplicate,
+  });
+}
+
+async function stats(context: CliContext, room: string | undefined): Promise<void> {
+  const { client, endpoint } = context.clients.chat();
+  const response = await unaryCall<GetStatsResponse>(
+    context.callSettings(endpoint, { deadline: true }),
+    (metadata, options, callback) =>
+      client.getStats({ room: room ?? "" }, metadata, options, callback),
+  );
+  const counts = [
+    ["messages", response.messageCount],
+    ["rooms", response.roomCount],
+    ["clients", response.connectedClients],
+  ] as const;
+  await context.output.result(counts.map(([label, count]) => `${label} ${count}`).join("\n"), {
+    room: room ?? null,
+    messageCount: String(response.messageCount),
+    roomCount: String(response.roomCount),
+    connectedClients: String(response.connectedClients),
+  });
+}
+
+async function read(
+  context: CliContext,
+  request: {
+    readonly room: string;
+    readonly afterId: bigint;
+    readonly limit: number;
+    readonly follow: boolean;
+  },
+): Promise<void> {
+  const { client, endpoint } = context.clients.chat();
+  const settings = context.callSettings(endpoint, { deadline: !request.follow });
+  const messages = serverStream(settings, (metadata, options) =>
+    client.getMessages(request, metadata, options),
+  );
+  for await (const { message } of messages) {
+    if (message === undefined) continue;
+    await context.output.result(
+      formatMessage(message, context.style.stdout, { clock: "date-time" }),
+      messageRecord(message),
+    );
+  }
+}
+
+/** The OS user name, which `--name` defaults to. */
+function defaultName(): string {
+  try {
+    return userInfo().username;
+  } catch (error) {
+    // userInfo() throws when the user has no passwd entry (some containers).
+    throw new CliError("cannot tell your user name: give one with --name", ExitCode.usage, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, spawnCli } from "../test-support/cli-process.js";
+import { fibonacciReference } from "../test-support/fibonacci.js";
+import { waitFor } from "../test-support/poll.js";
+import { type ServerProcess, startServer } from "../test-support/server-process.js";
+
+describe("fibchat fib, against a real fibonacci server", () => {
+  let server: ServerProcess;
+  const fib = (...args: string[]) => runCli(["--fib-address", server.address, "fib", ...args]);
+
+  beforeAll(async () => {
+    server = await startServer("fibonacci", ["--max-count", "5000"]);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("get prints `index value` lines that match an independent BigInt loop", async () => {
+    const result = await fib("get", "15");
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const expected = fibonacciReference(0, 15).map((value, index) => `${index} ${value}`);
+    expect(result.stdout).toBe(`${expected.join("\n")}\n`);
+  });
+
+  it("get --start --json prints one object per number, index and value as strings", async () => {
+    const result = await fib("get", "30", "--start", "90", "--json");
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const records: unknown[] = result.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const expected = fibonacciReference(90, 30).map((value, offset) => ({
+      index: String(90 + offset),
+      value: String(value),
+    }));
+    // F(93) and above overflow int64: exact digits prove the values were never numbers.
+    expect(records).toEqual(expected);
+  });
+
+  it("get 0 prints nothing and succeeds", async () => {
+    expect(await fib("get", "0")).toMatchObject({ code: 0, stdout: "", stderr: "" });
+  });
+
+  it("stream --json prints every number in order, matching the BigInt loop", async () => {
+    const result = await fib("stream", "2000", "--start", "10", "--json", "--progress");
+    // stderr is not a terminal here, so --progress draws nothing.
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const values = result.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line): unknown => JSON.parse(line));
+    expect(values).toEqual(
+      fibonacciReference(10, 2000).map((value, offset) => ({
+        index: String(10 + offset),
+        value: String(value),
+      })),
+    );
+  });
+
+  it.each([["get"], ["stream"]])(
+    "%s over the server's --max-count exits 1 with the status and the server's message",
+    async (method) => {
+      const result = await fib(method, "5001");
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(/^fibchat: INVALID_ARGUMENT: count 5001 is over .*5000.*\n$/);
+    },
+  );
+
+  it("stream cancelled by SIGINT exits 130, and the server sees the call cancelled", async () => {
+    // Numbers near F(900000) have ~190,000 digits: the stream is still running when interrupted.
+    const cli = spawnCli([
+      "--fib-address",
+      server.address,
+      "fib",
+      "stream",
+      "4000",
+      "--start",
+      "900000",
+    ]);
+    await waitFor(() => cli.stdout.lines().length > 0, {
+      what: "the first streamed number",
+      tries: 200,
+    });
+    cli.kill("SIGINT");
+    const result = await cli.done;
+    expect(result.code).toBe(130);
+    expect(result.stderr).toBe("");
+    await server.waitForLog(
+      "StreamSequence to be logged as CANCELLED",
+      (line) =>
+        line.method === "/fibonacci.v1.FibonacciService/StreamSequence" &&
+        line.code === "CANCELLED",
+    );
+  });
+});

@@ -1,0 +1,107 @@
+import { randomUUID } from "node:crypto";
+import { createInterface } from "node:readline";
+import { messageRecord } from "./chat-format.js";
+import { type ChatSession, openChatSession, type PostOutcome } from "./chat-session.js";
+import type { CliContext } from "./context.js";
+import { formatDuration } from "./duration.js";
+import { CliError, ExitCode } from "./errors.js";
+
+/** Who posts, and where. */
+export interface ChatIdentity {
+  readonly room: string;
+  readonly author: string;
+}
+
+type Settled = { readonly outcome: PostOutcome } | { readonly failed: true };
+
+/**
+ * Posts every line of stdin to the room and resolves once each one is acknowledged; empty lines
+ * are skipped. Each post carries the client_message_id `<run id>:<line number>`, so the server
+ * stores a line at most once however often it is sent. Prints the stored id of each line, in
+ * input order (with `--json`, the whole message and its line number); a rejected line is
+ * reported on stderr and fails the run once the rest are done. With `--timeout`, each line must
+ * be acknowledged within it. Other people's messages are not printed.
+ */
+export async function pipeChat(context: CliContext, identity: ChatIdentity): Promise<void> {
+  const { client, endpoint } = context.clients.chat();
+  const session = openChatSession(
+    client,
+    context.callSettings(endpoint, { deadline: false }),
+    identity,
+    () => {},
+  );
+  const lines = createInterface({ input: context.io.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  const stopReading = () => lines.close();
+  context.stop.signal.addEventListener("abort", stopReading, { once: true });
+  session.closed.then(stopReading, stopReading);
+
+  const runId = randomUUID();
+  const tally = { posted: 0, rejected: 0 };
+  let timeout: CliError | undefined;
+  let printed = Promise.resolve();
+  let lineNumber = 0;
+  try {
+    for await (const text of lines) {
+      lineNumber += 1;
+      if (text === "") continue;
+      await session.writable();
+      tally.posted += 1;
+      const line = lineNumber;
+      const settled = awaitAnswer(session, text, `${runId}:${line}`, context.timeoutMs, () => {
+        timeout ??= new CliError(
+          `DEADLINE_EXCEEDED: line ${line} was not acknowledged within ${formatDuration(context.timeoutMs ?? 0)}`,
+          ExitCode.failure,
+        );
+        stopReading();
+        session.cancel();
+      });
+      printed = printed.then(async () => report(context, line, await settled, tally));
+    }
+    if (timeout === undefined) await session.end();
+  } finally {
+    context.stop.signal.removeEventListener("abort", stopReading);
+    await printed;
+  }
+  if (timeout !== undefined) throw timeout;
+  if (tally.rejected > 0) {
+    throw new CliError(`${tally.rejected} of ${tally.posted} lines rejected`, ExitCode.failure);
+  }
+}
+
+/** Posts one line; never rejects, so nothing is left unhandled while earlier lines print. */
+function awaitAnswer(
+  session: ChatSession,
+  text: string,
+  clientMessageId: string,
+  timeoutMs: number | undefined,
+  onTimeout: () => void,
+): Promise<Settled> {
+  const timer = timeoutMs === undefined ? undefined : setTimeout(onTimeout, timeoutMs);
+  return session
+    .post(text, clientMessageId)
+    .then(
+      (outcome) => ({ outcome }),
+      () => ({ failed: true }) as const,
+    )
+    .finally(() => clearTimeout(timer));
+}
+
+async function report(
+  context: CliContext,
+  line: number,
+  settled: Settled,
+  tally: { rejected: number },
+): Promise<void> {
+  if (!("outcome" in settled)) return;
+  const { outcome } = settled;
+  if (outcome.kind === "rejected") {
+    tally.rejected += 1;
+    context.note(context.style.stderr.bad(`fibchat: line ${line} rejected: ${outcome.reason}`));
+    return;
+  }
+  await context.output.result(String(outcome.message.id), {
+    line: String(line),
+    ...messageRecord(outcome.message),
+    duplicate: outcome.duplicate,
+  });
+}
