@@ -1,5 +1,6 @@
 import type { Deadline, Metadata } from "@grpc/grpc-js";
 import type { Logger } from "pino";
+import type { RpcError } from "../rpc-error.js";
 
 /** What a handler knows about the call it serves. */
 export interface CallContext {
@@ -19,4 +20,9 @@ export interface CallContext {
   readonly signal: AbortSignal;
   /** A logger bound to this call's method and peer. */
   readonly log: Logger;
+  /**
+   * Ends the call with `error`'s status now, even while the adapter is waiting for a slow client
+   * to read: aborts `signal` with it. For cutting off a reader that fell too far behind.
+   */
+  end(error: RpcError): void;
 }

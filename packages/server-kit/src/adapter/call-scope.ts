@@ -75,6 +75,7 @@ export function openCallScope(
       deadline,
       signal: controller.signal,
       log: runtime.log.child({ method, peer }),
+      end: abort,
     },
     finish() {
       finished = true;

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+import { packageVersion, runServer } from "@fibchat/server-kit";
+import { chatServerOptions } from "./chat-options.js";
+import { createChatServer } from "./create-server.js";
+
+await runServer({
+  command: "fibchat-chat-server",
+  summary:
+    "Serves chat.v1.ChatService: rooms with durable, numbered history and live broadcast over a bidi stream.",
+  version: packageVersion(import.meta.url),
+  options: chatServerOptions,
+  create: async (config, log) => (await createChatServer(config, log)).app,
+});

@@ -1,0 +1,40 @@
+import type {
+  ChatServiceServer,
+  GetStatsRequest,
+  GetStatsResponse,
+} from "@fibchat/contracts/chat/v1";
+import { type AdapterRuntime, bidiStreaming, serverStreaming, unary } from "@fibchat/server-kit";
+import type { ConnectedSessions } from "../room-feed/index.js";
+import { parseRoom } from "../rules/index.js";
+import type { MessageStore } from "../store/index.js";
+import { createChatSession } from "./chat-session.js";
+import { createGetMessages } from "./get-messages.js";
+import { required } from "./request-rules.js";
+
+/** Dependencies of {@link createChatService}. */
+export interface ChatServiceDeps {
+  readonly store: MessageStore;
+  readonly sessions: ConnectedSessions;
+  readonly runtime: AdapterRuntime;
+  /** `--max-queue`: how far a reader may fall behind. */
+  readonly maxQueue: number;
+  /** `--max-text-bytes`: the longest text accepted. */
+  readonly maxTextBytes: number;
+}
+
+/** The `chat.v1.ChatService` implementation, ready for `server.addService`. */
+export function createChatService(deps: ChatServiceDeps): ChatServiceServer {
+  const { store, sessions, runtime } = deps;
+
+  async function getStats({ room }: GetStatsRequest): Promise<GetStatsResponse> {
+    const name = room === "" ? undefined : required(parseRoom(room));
+    const { messageCount, roomCount } = await store.stats(name);
+    return { messageCount, roomCount, connectedClients: sessions.count(name) };
+  }
+
+  return {
+    getStats: unary(getStats, runtime),
+    getMessages: serverStreaming(createGetMessages(deps), runtime),
+    sendAndReceiveMessage: bidiStreaming(createChatSession(deps), runtime),
+  };
+}

@@ -1,0 +1,74 @@
+import type { GetMessagesRequest, GetMessagesResponse } from "@fibchat/contracts/chat/v1";
+import type { CallContext } from "@fibchat/server-kit";
+import { openRoomFeed } from "../room-feed/index.js";
+import { parseRoom } from "../rules/index.js";
+import type { MessageStore, StoredMessage } from "../store/index.js";
+import { required } from "./request-rules.js";
+import { slowConsumerStatus } from "./slow-consumer-status.js";
+import { toChatMessage } from "./to-chat-message.js";
+
+/** Stored messages read per query. */
+const PAGE_SIZE = 256;
+
+/** What `GetMessages` needs. */
+export interface GetMessagesDeps {
+  readonly store: MessageStore;
+  /** Live messages a follower may fall behind before it is cut off (`--max-queue`). */
+  readonly maxQueue: number;
+}
+
+/**
+ * `GetMessages`: the stored messages of a room after `after_id`, at most `limit` (0: all), then,
+ * with `follow`, every message stored after the call began, until the client cancels.
+ */
+export function createGetMessages({ store, maxQueue }: GetMessagesDeps) {
+  return async function* getMessages(
+    { room, afterId, limit, follow }: GetMessagesRequest,
+    context: CallContext,
+  ): AsyncGenerator<GetMessagesResponse> {
+    const name = required(parseRoom(room));
+    const done = new AbortController();
+    const signal = AbortSignal.any([context.signal, done.signal]);
+    // Subscribed before the history is read: a message stored meanwhile is either in the
+    // history or in the live feed (or both, and then skipped by id), never in neither.
+    const live = follow
+      ? openRoomFeed({ store, room: name, capacity: maxQueue, signal })
+      : undefined;
+    let last = afterId;
+    try {
+      for await (const message of storedAfter(store, name, afterId, limit)) {
+        if (signal.aborted) return;
+        last = message.id;
+        yield { message: toChatMessage(message) };
+      }
+      if (live === undefined) return;
+      for await (const message of live) {
+        if (message.id <= last) continue;
+        last = message.id;
+        yield { message: toChatMessage(message) };
+      }
+    } catch (error) {
+      throw slowConsumerStatus(error, "after_id");
+    } finally {
+      done.abort();
+    }
+  };
+}
+
+async function* storedAfter(
+  store: MessageStore,
+  room: string,
+  afterId: bigint,
+  limit: number,
+): AsyncGenerator<StoredMessage> {
+  let remaining = limit === 0 ? Number.POSITIVE_INFINITY : limit;
+  let cursor = afterId;
+  while (remaining > 0) {
+    const page = await store.readAfter(room, cursor, Math.min(PAGE_SIZE, remaining));
+    yield* page;
+    const lastOfPage = page.at(-1);
+    if (lastOfPage === undefined || page.length < Math.min(PAGE_SIZE, remaining)) return;
+    remaining -= page.length;
+    cursor = lastOfPage.id;
+  }
+}
