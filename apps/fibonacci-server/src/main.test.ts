@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import {
   FibonacciServiceClient,
@@ -6,14 +7,15 @@ import {
 } from "@fibchat/contracts/fibonacci/v1";
 import { credentials, status } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
-import { MAIN, spawnServer } from "./test-support/spawn-server.js";
+import { spawnServer } from "@fibchat/server-kit/testing";
 import { failure } from "./test-support/start-fibonacci.js";
 
 const run = promisify(execFile);
+const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 
 describe("the fibchat-fibonacci-server process", () => {
   it("on SIGTERM ends an open stream with UNAVAILABLE and exits 0 without using up the grace period", async () => {
-    const server = await spawnServer(["--shutdown-grace", "20s"]);
+    const server = await spawnServer(MAIN, ["--shutdown-grace", "20s"]);
     const client = new FibonacciServiceClient(server.address, credentials.createInsecure());
     const stream = client.streamSequence({ start: 0, count: 100_000 });
     const received: StreamSequenceResponse[] = [];

@@ -1,2 +1,3 @@
 export { defaultsOf } from "./defaults-of.js";
 export { createLogCapture, ERROR_LEVEL, type LogCapture, type LogLine } from "./log-capture.js";
+export { type SpawnedServer, spawnServer } from "./spawn-server.js";

@@ -2,10 +2,6 @@ import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
-
-/** The built server entry point (tests of the process itself run what users run). */
-export const MAIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
 
 /** A server running as a child process, and its parsed log lines. */
 export interface SpawnedServer {
@@ -16,9 +12,12 @@ export interface SpawnedServer {
   readonly exited: Promise<number | null>;
 }
 
-/** Starts `node dist/main.js --port 0 …args` and waits for its `listening` line. */
-export async function spawnServer(args: readonly string[]): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [MAIN, "--port", "0", ...args], {
+/**
+ * Starts the server script `main` (a built `dist/main.js`) with `--port 0 …args` as a child
+ * process, and waits for its `listening` line to learn the address.
+ */
+export async function spawnServer(main: string, args: readonly string[]): Promise<SpawnedServer> {
+  const child = spawn(process.execPath, [main, "--port", "0", ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = once(child, "exit").then(([code]: unknown[]) =>
@@ -26,9 +25,15 @@ export async function spawnServer(args: readonly string[]): Promise<SpawnedServe
   );
   const lines: Record<string, unknown>[] = [];
   const address = await new Promise<string>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`server exited with ${code} before listening`)));
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    child.once("exit", (code) =>
+      reject(new Error(`server exited with ${code} before listening: ${stderr.trim()}`)),
+    );
     createInterface({ input: child.stdout }).on("line", (text) => {
-      const line: unknown = JSON.parse(text);
+      const line = parseJson(text);
       if (typeof line !== "object" || line === null) return;
       lines.push({ ...line });
       if (
@@ -42,4 +47,12 @@ export async function spawnServer(args: readonly string[]): Promise<SpawnedServe
     });
   });
   return { child, address, lines, exited };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
