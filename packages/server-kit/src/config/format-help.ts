@@ -1,19 +1,26 @@
 import type { OptionSpec, OptionTable } from "./option.js";
 
-/** Renders `--help`: usage, a summary, and one entry per option with its env variable and default. */
+/**
+ * Renders `--help`: usage, a summary, and for each option its flag, what it does, its
+ * environment variable and its default.
+ */
 export function formatHelp(command: string, summary: string, table: OptionTable): string {
-  const rows = Object.values(table).map((spec) => [flagText(spec), describe(spec)] as const);
-  const width = Math.max(...rows.map(([flag]) => flag.length), "--help".length) + 2;
-  const lines = rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text}`);
+  const entries = Object.values(table).flatMap((spec) => [
+    `  ${flagText(spec)}`,
+    `      ${spec.description}`,
+    `      env ${spec.env}, default ${defaultText(spec)}`,
+  ]);
   return [
     `Usage: ${command} [options]`,
     "",
     summary,
     "",
     "Options (a flag wins over its environment variable, which wins over the default):",
-    ...lines,
-    `  ${"--version".padEnd(width)}print the version and exit`,
-    `  ${"--help".padEnd(width)}print this help and exit`,
+    ...entries,
+    "  --version",
+    "      print the version and exit",
+    "  --help",
+    "      print this help and exit",
     "",
   ].join("\n");
 }
@@ -23,8 +30,7 @@ function flagText(spec: OptionSpec<unknown>): string {
   return `--${spec.flag} ${spec.valueName ?? "VALUE"}`;
 }
 
-function describe(spec: OptionSpec<unknown>): string {
+function defaultText(spec: OptionSpec<unknown>): string {
   const shown = spec.formatDefault ? spec.formatDefault(spec.default) : String(spec.default);
-  const fallback = shown === "" ? "not set" : shown;
-  return `${spec.description} [env ${spec.env}; default ${fallback}]`;
+  return shown === "" ? "not set" : shown;
 }
