@@ -5,9 +5,9 @@ import {
   FibonacciServiceClient,
   type StreamSequenceResponse,
 } from "@fibchat/contracts/fibonacci/v1";
+import { spawnServer } from "@fibchat/server-kit/testing";
 import { credentials, status } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
-import { spawnServer } from "@fibchat/server-kit/testing";
 import { failure } from "./test-support/start-fibonacci.js";
 
 const run = promisify(execFile);

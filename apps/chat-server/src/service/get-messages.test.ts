@@ -1,7 +1,15 @@
 import type { ChatMessage } from "@fibchat/contracts/chat/v1";
 import { status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ackOf, type ChatFixture, getStats, openSession, readMessages, startChat } from "../test-support/chat-fixture.js";
+import {
+  ackOf,
+  type ChatFixture,
+  getStats,
+  openSession,
+  readMessages,
+  startChat,
+  waitUntil,
+} from "../test-support/chat-fixture.js";
 
 let chat: ChatFixture;
 beforeAll(async () => {
@@ -16,7 +24,8 @@ beforeAll(async () => {
 afterAll(() => chat.stop());
 
 const ids = (messages: ChatMessage[]) => messages.map((m) => Number(m.id));
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe("GetMessages", () => {
   it.each([
@@ -27,7 +36,11 @@ describe("GetMessages", () => {
     [30, 0, []],
     [1000, 0, []],
   ])("after_id %i, limit %i: ids %j, oldest first", async (afterId, limit, expected) => {
-    const messages = await readMessages(chat.client, { room: "history", afterId: BigInt(afterId), limit });
+    const messages = await readMessages(chat.client, {
+      room: "history",
+      afterId: BigInt(afterId),
+      limit,
+    });
     expect(ids(messages)).toEqual(expected);
   });
 
@@ -78,9 +91,7 @@ describe("GetMessages", () => {
     );
     call.on("error", () => {});
     // Wait for the two stored messages before posting, so the third can only be the live one.
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => received.length === 2 && (clearInterval(timer), resolve()), 5);
-    });
+    await waitUntil(() => received.length === 2);
     const dan = openSession(chat.client, { room: "other", author: "dan" });
     dan.post("live", "l");
     await third;
@@ -99,10 +110,14 @@ describe("GetStats", () => {
     expect(empty).toEqual({ messageCount: 0n, roomCount: 0, connectedClients: 0 });
     const all = await getStats(chat.client, "");
     expect(all.roomCount).toBe(2);
-    expect(all.messageCount).toBe(history.messageCount + (await getStats(chat.client, "other")).messageCount);
+    expect(all.messageCount).toBe(
+      history.messageCount + (await getStats(chat.client, "other")).messageCount,
+    );
   });
 
   it("a malformed room is INVALID_ARGUMENT", async () => {
-    await expect(getStats(chat.client, "UPPER")).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
+    await expect(getStats(chat.client, "UPPER")).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+    });
   });
 });
