@@ -64,8 +64,16 @@ export function describeRpcError(error: ServiceError, endpoint: Endpoint): strin
   if (isConnectionRefused(error)) {
     return `cannot reach the ${endpoint.server} server at ${endpoint.address} (connection refused): start the servers with \`pnpm start\``;
   }
-  const details = error.details.trim() === "" ? "(no message)" : error.details.trim();
-  return `${statusName(error.code)}: ${details}`;
+  return `${statusName(error.code)}: ${oneLine(error.details) || "(no message)"}`;
+}
+
+// grpc-js's connection errors embed OpenSSL's multi-line text and end in an empty
+// "Resolution note: "; the CLI promises one line per error.
+function oneLine(details: string): string {
+  return details
+    .replace(/\s*\n\s*/g, " ")
+    .replace(/\.? Resolution note:\s*$/, "")
+    .trim();
 }
 
 /** True when nothing listens at the address: the server is not running (or not there). */

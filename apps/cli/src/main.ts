@@ -3,6 +3,10 @@ import { ExitCode } from "./errors.js";
 import { packageVersion } from "./package-version.js";
 import { runCli } from "./run-cli.js";
 
+// stderr is for people: a dependency's deprecation notice is noise to them. (grpc-js sets the
+// TLS server name to the host even when it is an IP address, which Node deprecates: DEP0123.)
+process.noDeprecation = true;
+
 const interrupt = new AbortController();
 process.on("SIGINT", () => {
   // A second Ctrl-C means "now": do not wait for calls to wind down.

@@ -15,9 +15,16 @@ const DEFAULT_ROOM = "general";
 
 /** `fibchat chat [join]|send|stats|read`: the chat server. */
 export function chatCommand(context: () => CliContext): Command {
-  const chat = new Command("chat").description(
-    "chat rooms on the chat server (joins a room by default)",
-  );
+  const chat = new Command("chat")
+    .description("chat rooms on the chat server (joins a room by default)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ fibchat chat --room general              # the same as: fibchat chat join --room general
+  $ fibchat chat send --room general hello
+  $ fibchat chat read --room general --follow`,
+    );
   const roomOption = () =>
     new Option("--room <room>", "room name: a-z, 0-9, _ and -, up to 64 characters")
       .default(DEFAULT_ROOM)
@@ -103,7 +110,12 @@ Examples:
     .command("read")
     .description("print stored messages of a room, oldest first (GetMessages)")
     .addOption(roomOption())
-    .option("--after <id>", "only messages with an id above this", parseUint64, 0n)
+    .addOption(
+      new Option("--after <id>", "only messages with an id above this")
+        .argParser(parseUint64)
+        // commander prints defaults with JSON.stringify, which cannot print a bigint.
+        .default(0n, "0"),
+    )
     .option("--limit <n>", "at most this many stored messages (0: all)", parseUint32, 0)
     .option("--follow", "then keep printing new messages until Ctrl-C (--timeout does not apply)")
     .addHelpText(

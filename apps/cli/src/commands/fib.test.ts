@@ -1,8 +1,11 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, spawnCli } from "../test-support/cli-process.js";
 import { fibonacciReference } from "../test-support/fibonacci.js";
+import { entryPoint } from "../test-support/paths.js";
 import { waitFor } from "../test-support/poll.js";
-import { type ServerProcess, startServer } from "../test-support/server-process.js";
+import { hermeticEnv, type ServerProcess, startServer } from "../test-support/server-process.js";
 
 describe("fibchat fib, against a real fibonacci server", () => {
   let server: ServerProcess;
@@ -92,5 +95,33 @@ describe("fibchat fib, against a real fibonacci server", () => {
         line.method === "/fibonacci.v1.FibonacciService/StreamSequence" &&
         line.code === "CANCELLED",
     );
+  });
+
+  it("stream with --timeout ends with DEADLINE_EXCEEDED (exit 1), and the server stops too", async () => {
+    const result = await fib("stream", "4000", "--start", "900000", "--timeout", "300ms");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^fibchat: DEADLINE_EXCEEDED: .*\n$/);
+    await server.waitForLog(
+      "StreamSequence to be logged as DEADLINE_EXCEEDED",
+      (line) =>
+        line.method === "/fibonacci.v1.FibonacciService/StreamSequence" &&
+        line.code === "DEADLINE_EXCEEDED",
+    );
+  });
+
+  it("stream into `| head -n 2` stops quietly with exit 0 when head closes the pipe", async () => {
+    const { stdout, stderr } = await promisify(execFile)(
+      "bash",
+      [
+        "-c",
+        '"$0" "$1" --fib-address "$2" fib stream 5000 | head -n 2; echo "exit $PIPESTATUS" >&2',
+        process.execPath,
+        entryPoint("cli"),
+        server.address,
+      ],
+      { env: hermeticEnv() },
+    );
+    expect(stdout).toBe("0 0\n1 1\n");
+    expect(stderr).toBe("exit 0\n");
   });
 });

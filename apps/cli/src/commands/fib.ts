@@ -9,7 +9,15 @@ import { createProgressBar } from "../progress-bar.js";
 
 /** `fibchat fib get|stream`: Fibonacci numbers from the fibonacci server. */
 export function fibCommand(context: () => CliContext): Command {
-  const fib = new Command("fib").description("exact Fibonacci numbers from the fibonacci server");
+  const fib = new Command("fib")
+    .description("exact Fibonacci numbers from the fibonacci server")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ fibchat fib get 10
+  $ fibchat fib stream 100000 --progress > fib.txt`,
+    );
 
   fib
     .command("get")
