@@ -7,28 +7,35 @@ export interface ObservedStore {
   /** Subscriptions made through {@link store} and not yet ended. */
   listenerCount(): number;
   /**
-   * From now on, does not notify listeners of messages matching `predicate`,
-   * as when a notification from another server instance is lost. The
-   * messages are still stored and readable.
+   * From now on, holds back the notifications of messages matching
+   * `predicate`, as when a notification from another server instance is late
+   * or lost. The messages are still stored and readable.
    */
   withhold(predicate: (message: StoredMessage) => boolean): void;
+  /** Delivers the held-back notifications, late, to listeners still subscribed, and stops holding back. */
+  release(): void;
 }
 
 /** Wraps `inner` in an {@link ObservedStore}. */
 export function observeStore(inner: MessageStore): ObservedStore {
   let listenerCount = 0;
   let withheld: (message: StoredMessage) => boolean = () => false;
+  let held: Array<() => void> = [];
   const store: MessageStore = {
     append: (input) => inner.append(input),
     readAfter: (room, afterId, limit) => inner.readAfter(room, afterId, limit),
     stats: (room) => inner.stats(room),
     close: () => inner.close(),
     subscribe(listener: MessageListener) {
+      let subscribed = true;
       const unsubscribe = inner.subscribe((message) => {
         if (!withheld(message)) listener(message);
+        else
+          held.push(() => {
+            if (subscribed) listener(message);
+          });
       });
       listenerCount++;
-      let subscribed = true;
       return () => {
         if (!subscribed) return;
         subscribed = false;
@@ -42,6 +49,12 @@ export function observeStore(inner: MessageStore): ObservedStore {
     listenerCount: () => listenerCount,
     withhold(predicate) {
       withheld = predicate;
+    },
+    release() {
+      withheld = () => false;
+      const late = held;
+      held = [];
+      for (const notify of late) notify();
     },
   };
 }

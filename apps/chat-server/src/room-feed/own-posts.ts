@@ -1,0 +1,46 @@
+import type { AppendResult, StoredMessage } from "../store/message-store.js";
+
+/**
+ * Tells one chat session which messages of its room feed it posted itself:
+ * those it acknowledges, and must not echo back (the session receives "every
+ * message other sessions post"). Matching is by stored id, not by author, so
+ * two sessions of one author still see each other's posts.
+ */
+export interface OwnPosts {
+  /** Records `append` as one of this session's posts and returns it unchanged. */
+  track(append: Promise<AppendResult>): Promise<AppendResult>;
+  /**
+   * Whether a tracked post stored `message`; true at most once per message.
+   * The feed can hand out a message before the append that stored it
+   * resolves, so while posts by this author are in flight it waits for them.
+   */
+  isOwn(message: StoredMessage): Promise<boolean>;
+}
+
+/** Creates the {@link OwnPosts} of a session that posts as `author`. */
+export function createOwnPosts(author: string): OwnPosts {
+  const inFlight = new Set<Promise<AppendResult>>();
+  const storedIds = new Set<bigint>();
+  return {
+    track(append) {
+      inFlight.add(append);
+      append
+        .then(
+          ({ message, duplicate }) => {
+            // A duplicate's message was stored by an earlier post, tracked then if it was ours.
+            if (!duplicate) storedIds.add(message.id);
+          },
+          // The caller handles the rejection; here it only means nothing was stored.
+          () => {},
+        )
+        .finally(() => inFlight.delete(append));
+      return append;
+    },
+
+    async isOwn(message) {
+      if (message.author !== author) return false;
+      if (inFlight.size > 0) await Promise.allSettled(inFlight);
+      return storedIds.delete(message.id);
+    },
+  };
+}
