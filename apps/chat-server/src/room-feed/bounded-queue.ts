@@ -1,6 +1,7 @@
 /**
  * A FIFO between one producer and one consumer that never holds more than
  * `capacity` items: instead of growing past it, it overflows and stays empty.
+ * Items are objects, so `undefined` is free to mean "nothing more".
  */
 export interface BoundedQueue<T extends object> {
   /**
@@ -22,7 +23,6 @@ export interface BoundedQueue<T extends object> {
   readonly length: number;
   /** The most items ever waiting at once; at most `capacity`. */
   readonly highWaterMark: number;
-  readonly overflowed: boolean;
 }
 
 /** Creates an empty {@link BoundedQueue}; `capacity` must be a positive safe integer. */
@@ -89,9 +89,6 @@ export function createBoundedQueue<T extends object>(capacity: number): BoundedQ
     },
     get highWaterMark() {
       return highWaterMark;
-    },
-    get overflowed() {
-      return overflowed;
     },
   };
 }

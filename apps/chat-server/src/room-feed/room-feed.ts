@@ -6,7 +6,7 @@ import { SlowConsumerError } from "./slow-consumer-error.js";
 export const DEFAULT_FEED_CAPACITY = 1000;
 
 /** The default number of stored messages a feed reads per query while catching up. */
-export const DEFAULT_REPLAY_PAGE_SIZE = 256;
+const DEFAULT_REPLAY_PAGE_SIZE = 256;
 
 /** What {@link openRoomFeed} delivers, and until when. */
 export interface RoomFeedOptions {

@@ -7,7 +7,10 @@
 export class SlowConsumerError extends Error {
   override readonly name = "SlowConsumerError";
   readonly room: string;
-  /** The id of the last message the feed handed to its reader: resume after it. */
+  /**
+   * The id of the last message the feed handed to its reader (before any: the
+   * id it started after) — resume after it.
+   */
   readonly lastDeliveredId: bigint;
   /** The queue capacity the reader exceeded. */
   readonly capacity: number;

@@ -42,9 +42,10 @@ const INT64_MAX = 2n ** 63n - 1n;
  * SQLite file. Throws if the file cannot be opened or has a newer schema.
  *
  * An append resolves only after its transaction is committed and fsynced:
- * the message survives `kill -9`, an OS crash and a power cut. Appends made in
- * the same event-loop turn share one transaction (group commit); if it fails,
- * all of them reject and none is stored.
+ * the message survives `kill -9` and, on storage that honours fsync, an OS
+ * crash or a power cut. Appends made in the same event-loop turn share one
+ * transaction (group commit); if it fails, all of them reject and none is
+ * stored.
  *
  * A file belongs to one server instance: `subscribe` sees only appends made
  * through this store, since SQLite cannot notify other connections.
