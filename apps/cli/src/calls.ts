@@ -31,7 +31,7 @@ export type UnaryCallback<Res> = (error: ServiceError | null, response: Res) => 
  * with the metadata, options and callback it is given. A failure rejects with the `CliError`
  * that explains it; aborting `settings.signal` cancels the call.
  */
-export function unaryCall<Res>(
+export async function unaryCall<Res>(
   settings: CallSettings,
   invoke: (
     metadata: Metadata,

@@ -1,5 +1,10 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "./test-support/cli-process.js";
+import { runCli, spawnCli } from "./test-support/cli-process.js";
+import { closedAddress } from "./test-support/closed-port.js";
+import { waitFor } from "./test-support/poll.js";
 import { type ServerProcess, startServer } from "./test-support/server-process.js";
 
 describe("fibchat chat with stdin from a pipe", () => {
@@ -99,4 +104,58 @@ describe("fibchat chat with stdin from a pipe", () => {
       expect((await read(room)).map(({ text }) => text)).toEqual(["good 1", "good 2"]);
     },
   );
+
+  it("rejoins when the server restarts and resends what was not acknowledged, storing each line once", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "fibchat-cli-restart-"));
+    const port = (await closedAddress()).split(":")[1] ?? "";
+    const serverArgs = ["--port", port, "--store", `sqlite:${join(dir, "chat.sqlite")}`];
+    let restartable = await startServer("chat", serverArgs);
+    try {
+      const cli = spawnCli([
+        "--chat-address",
+        restartable.address,
+        "chat",
+        "--room",
+        "restart",
+        "--name",
+        "bot",
+      ]);
+      cli.stdin.write("a1\na2\na3\n");
+      await waitFor(() => cli.stdout.lines().length === 3, { what: "the first three acks" });
+
+      // A graceful shutdown ends open sessions with UNAVAILABLE.
+      await restartable.stop();
+      await waitFor(() => cli.stderr.text().includes("rejoining #restart"), {
+        what: "the CLI to notice and rejoin",
+        describe: () => cli.stderr.text(),
+      });
+      // Posted while the server is down: sent again once it is back.
+      cli.stdin.write("b1\nb2\n");
+      restartable = await startServer("chat", serverArgs);
+      cli.stdin.end("b3\n");
+
+      const result = await cli.done;
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toBe("1\n2\n3\n4\n5\n6\n");
+      expect(result.stderr).toMatch(/^fibchat: UNAVAILABLE: .*; rejoining #restart \(1 of 5\)\n/);
+
+      const stored = await runCli([
+        "--chat-address",
+        restartable.address,
+        "chat",
+        "read",
+        "--room",
+        "restart",
+        "--json",
+      ]);
+      const texts = stored.stdout
+        .trimEnd()
+        .split("\n")
+        .map((line) => JSON.parse(line).text);
+      expect(texts).toEqual(["a1", "a2", "a3", "b1", "b2", "b3"]);
+    } finally {
+      await restartable.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

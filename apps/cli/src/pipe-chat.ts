@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import { messageRecord } from "./chat-format.js";
-import { type ChatSession, openChatSession, type PostOutcome } from "./chat-session.js";
+import { openChatSession, type PostOutcome } from "./chat-session.js";
 import type { CliContext } from "./context.js";
 import { formatDuration } from "./duration.js";
 import { CliError, ExitCode } from "./errors.js";
+import { createReconnectingPoster, type ReconnectingPoster } from "./reconnecting-poster.js";
 
 /** Who posts, and where. */
 export interface ChatIdentity {
@@ -16,24 +17,32 @@ type Settled = { readonly outcome: PostOutcome } | { readonly failed: true };
 
 /**
  * Posts every line of stdin to the room and resolves once each one is acknowledged; empty lines
- * are skipped. Each post carries the client_message_id `<run id>:<line number>`, so the server
- * stores a line at most once however often it is sent. Prints the stored id of each line, in
+ * are skipped. Each post carries the client_message_id `<run id>:<line number>`, so when the
+ * connection drops (or the server restarts) the CLI can rejoin and send again what was not
+ * acknowledged, and the server still stores each line once. Prints the stored id of each line, in
  * input order (with `--json`, the whole message and its line number); a rejected line is
  * reported on stderr and fails the run once the rest are done. With `--timeout`, each line must
  * be acknowledged within it. Other people's messages are not printed.
  */
 export async function pipeChat(context: CliContext, identity: ChatIdentity): Promise<void> {
   const { client, endpoint } = context.clients.chat();
-  const session = openChatSession(
-    client,
-    context.callSettings(endpoint, { deadline: false }),
-    identity,
-    () => {},
+  const settings = context.callSettings(endpoint, { deadline: false });
+  const poster = createReconnectingPoster(
+    () => openChatSession(client, settings, identity, () => {}),
+    {
+      signal: context.stop.signal,
+      onReconnect: (attempt, of, reason) =>
+        context.note(
+          context.style.stderr.dim(
+            `fibchat: ${reason}; rejoining #${identity.room} (${attempt} of ${of})`,
+          ),
+        ),
+    },
   );
   const lines = createInterface({ input: context.io.stdin, crlfDelay: Number.POSITIVE_INFINITY });
   const stopReading = () => lines.close();
   context.stop.signal.addEventListener("abort", stopReading, { once: true });
-  session.closed.then(stopReading, stopReading);
+  poster.settled.then(stopReading, stopReading);
 
   const runId = randomUUID();
   const tally = { posted: 0, rejected: 0 };
@@ -44,20 +53,20 @@ export async function pipeChat(context: CliContext, identity: ChatIdentity): Pro
     for await (const text of lines) {
       lineNumber += 1;
       if (text === "") continue;
-      await session.writable();
+      await poster.writable();
       tally.posted += 1;
       const line = lineNumber;
-      const settled = awaitAnswer(session, text, `${runId}:${line}`, context.timeoutMs, () => {
+      const settled = awaitAnswer(poster, text, `${runId}:${line}`, context.timeoutMs, () => {
         timeout ??= new CliError(
           `DEADLINE_EXCEEDED: line ${line} was not acknowledged within ${formatDuration(context.timeoutMs ?? 0)}`,
           ExitCode.failure,
         );
         stopReading();
-        session.cancel();
+        poster.cancel();
       });
       printed = printed.then(async () => report(context, line, await settled, tally));
     }
-    if (timeout === undefined) await session.end();
+    if (timeout === undefined) await poster.end();
   } finally {
     context.stop.signal.removeEventListener("abort", stopReading);
     await printed;
@@ -70,14 +79,14 @@ export async function pipeChat(context: CliContext, identity: ChatIdentity): Pro
 
 /** Posts one line; never rejects, so nothing is left unhandled while earlier lines print. */
 function awaitAnswer(
-  session: ChatSession,
+  poster: ReconnectingPoster,
   text: string,
   clientMessageId: string,
   timeoutMs: number | undefined,
   onTimeout: () => void,
 ): Promise<Settled> {
   const timer = timeoutMs === undefined ? undefined : setTimeout(onTimeout, timeoutMs);
-  return session
+  return poster
     .post(text, clientMessageId)
     .then(
       (outcome) => ({ outcome }),

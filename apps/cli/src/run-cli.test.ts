@@ -93,8 +93,10 @@ describe("the built CLI", () => {
       ["--fib-address", address, "fib", "get", "3"],
       ["--fib-address", address, "fib", "stream", "3"],
       ["--chat-address", address, "chat", "stats"],
+      ["--chat-address", address, "chat", "send", "hello"],
+      ["--chat-address", address, "chat", "--name", "bot"],
     ]) {
-      const result = await runBuiltCli(argv);
+      const result = await runBuiltCli(argv, { input: "a line to post\n" });
       expect(result.code, argv.join(" ")).toBe(1);
       expect(result.stdout).toBe("");
       const server = argv[0] === "--chat-address" ? "chat" : "fibonacci";

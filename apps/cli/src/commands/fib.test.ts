@@ -6,6 +6,7 @@ import { fibonacciReference } from "../test-support/fibonacci.js";
 import { entryPoint } from "../test-support/paths.js";
 import { waitFor } from "../test-support/poll.js";
 import { hermeticEnv, type ServerProcess, startServer } from "../test-support/server-process.js";
+import { startTmux } from "../test-support/tmux.js";
 
 describe("fibchat fib, against a real fibonacci server", () => {
   let server: ServerProcess;
@@ -123,5 +124,32 @@ describe("fibchat fib, against a real fibonacci server", () => {
     );
     expect(stdout).toBe("0 0\n1 1\n");
     expect(stderr).toBe("exit 0\n");
+  });
+
+  it("stream --progress draws a bar on a terminal's stderr, and Ctrl-C there exits 130 and erases it", async () => {
+    const terminal = await startTmux([
+      "sh",
+      "-c",
+      'exec "$0" "$@" > /dev/null',
+      process.execPath,
+      entryPoint("cli"),
+      "--fib-address",
+      server.address,
+      "fib",
+      "stream",
+      "4000",
+      "--start",
+      "900000",
+      "--progress",
+    ]);
+    try {
+      const bar = /\[#*-*\] +\d+% {2}\d+\/4000$/;
+      await terminal.waitForScreen("the progress bar", (screen) => bar.test(screen));
+      await terminal.sendKeys("C-c");
+      expect(await terminal.exitStatus()).toBe(130);
+      expect(await terminal.screen()).toBe("[exit status 130]");
+    } finally {
+      await terminal.kill();
+    }
   });
 });

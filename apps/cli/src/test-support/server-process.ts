@@ -21,14 +21,15 @@ export interface ServerProcess {
 }
 
 /**
- * Starts the built `fibonacci` or `chat` server with `--port 0` (unless `args` name a port)
- * and resolves once it logs that it is listening.
+ * Starts the built `fibonacci` or `chat` server with `--port 0` (unless `args` name a port;
+ * the chat server with `--store memory` unless they name a store) and resolves once it logs
+ * that it is listening.
  */
 export async function startServer(
   kind: "fibonacci" | "chat",
   args: readonly string[] = [],
 ): Promise<ServerProcess> {
-  const defaults = kind === "chat" ? ["--store", "memory"] : [];
+  const defaults = kind === "chat" && !args.includes("--store") ? ["--store", "memory"] : [];
   const port = args.includes("--port") ? [] : ["--port", "0"];
   const child = spawn(
     process.execPath,

@@ -42,9 +42,12 @@ export async function startTmux(
       { cause: error },
     );
   }
-  // tmux 3.3 sometimes never reaps a pane's process (it stays a zombie and #{pane_dead_status}
-  // stays empty), so a shell around the program prints its exit status on the screen instead.
-  const reportExit = '"$0" "$@"; echo "[exit status $?]"';
+  // The exit status is printed on the screen by a shell around the program, which then stays,
+  // keeping the screen: tmux 3.3's own remain-on-exit sometimes never reaps the process (no
+  // #{pane_dead_status}) or blanks the screen. The no-op trap keeps the shell alive through a
+  // Ctrl-C meant for the program (dash would die of it); the program starts with the default
+  // SIGINT action, since exec resets caught signals.
+  const reportExit = 'trap : INT; "$0" "$@"; echo "[exit status $?]"; exec sleep 3600';
   await tmux(
     "new-session",
     "-d",
@@ -58,12 +61,6 @@ export async function startTmux(
     "-c",
     reportExit,
     ...command,
-    ";",
-    "set-option",
-    "-t",
-    name,
-    "remain-on-exit",
-    "on",
   );
   const screen = async () => (await tmux("capture-pane", "-p", "-t", name)).trimEnd();
   let lastScreen = "";
