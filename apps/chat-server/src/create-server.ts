@@ -3,6 +3,7 @@ import { type ConfigOf, createServerApp, type Logger, type ServerApp } from "@fi
 import type { chatServerOptions } from "./chat-options.js";
 import { openStore } from "./open-store.js";
 import { type ConnectedSessions, createConnectedSessions } from "./room-feed/index.js";
+import { type ChatMetrics, createChatMetrics } from "./service/chat-metrics.js";
 import { createChatService } from "./service/chat-service.js";
 import type { MessageStore } from "./store/index.js";
 import { describeStoreLocation } from "./store-location.js";
@@ -15,6 +16,7 @@ export interface ChatServer {
   readonly app: ServerApp;
   readonly store: MessageStore;
   readonly sessions: ConnectedSessions;
+  readonly metrics: ChatMetrics;
 }
 
 /**
@@ -25,6 +27,7 @@ export async function createChatServer(config: ChatServerConfig, log: Logger): P
   const store = await openStore(config.store, log);
   log.info({ store: describeStoreLocation(config.store) }, "store open");
   const sessions = createConnectedSessions();
+  const metrics = createChatMetrics();
   const app = createServerApp({ config, log, onShutdown: () => store.close() });
   app.addService(
     ChatServiceService,
@@ -34,7 +37,8 @@ export async function createChatServer(config: ChatServerConfig, log: Logger): P
       runtime: app.runtime,
       maxQueue: config.maxQueue,
       maxTextBytes: config.maxTextBytes,
+      metrics,
     }),
   );
-  return { app, store, sessions };
+  return { app, store, sessions, metrics };
 }

@@ -24,6 +24,12 @@ export interface RoomFeedOptions {
   readonly pageSize?: number;
   /** Aborting it ends the feed and unsubscribes at once, even while nobody reads. */
   readonly signal: AbortSignal;
+  /**
+   * Called once, as soon as the reader falls more than `capacity` messages behind: lets a caller
+   * that is blocked elsewhere (writing to that slow reader) end its call without waiting to read
+   * the feed again, where the same error is thrown.
+   */
+  readonly onSlowConsumer?: (error: SlowConsumerError) => void;
 }
 
 /**
@@ -79,6 +85,7 @@ export function openRoomFeed(options: RoomFeedOptions): RoomFeed {
       if (!queue.push(message)) {
         slowConsumer = new SlowConsumerError(room, cursor, capacity);
         stop();
+        options.onSlowConsumer?.(slowConsumer);
       }
     });
     signal.addEventListener("abort", stop);

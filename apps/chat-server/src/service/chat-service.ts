@@ -7,6 +7,7 @@ import { type AdapterRuntime, bidiStreaming, serverStreaming, unary } from "@fib
 import type { ConnectedSessions } from "../room-feed/index.js";
 import { parseRoom } from "../rules/index.js";
 import type { MessageStore } from "../store/index.js";
+import type { ChatMetrics } from "./chat-metrics.js";
 import { createChatSession } from "./chat-session.js";
 import { createGetMessages } from "./get-messages.js";
 import { required } from "./request-rules.js";
@@ -20,6 +21,7 @@ export interface ChatServiceDeps {
   readonly maxQueue: number;
   /** `--max-text-bytes`: the longest text accepted. */
   readonly maxTextBytes: number;
+  readonly metrics: ChatMetrics;
 }
 
 /** The `chat.v1.ChatService` implementation, ready for `server.addService`. */

@@ -9,8 +9,9 @@ import { type ConnectedSessions, createOwnPosts, openRoomFeed } from "../room-fe
 import { parseAuthor, parseRoom } from "../rules/index.js";
 import type { MessageStore } from "../store/index.js";
 import { answerPosts } from "./answer-posts.js";
+import type { ChatMetrics } from "./chat-metrics.js";
 import { required } from "./request-rules.js";
-import { slowConsumerStatus } from "./slow-consumer-status.js";
+import { slowConsumerRpcError, slowConsumerStatus } from "./slow-consumer-status.js";
 import { toChatMessage } from "./to-chat-message.js";
 
 /** What a chat session needs. */
@@ -19,6 +20,7 @@ export interface ChatSessionDeps {
   readonly sessions: ConnectedSessions;
   readonly maxQueue: number;
   readonly maxTextBytes: number;
+  readonly metrics: ChatMetrics;
 }
 
 /**
@@ -50,7 +52,7 @@ async function* inRoom(
   join: JoinRoom,
   input: AsyncIterator<SendAndReceiveMessageRequest>,
   context: CallContext,
-  { store, sessions, maxQueue, maxTextBytes }: ChatSessionDeps,
+  { store, sessions, maxQueue, maxTextBytes, metrics }: ChatSessionDeps,
 ): AsyncGenerator<SendAndReceiveMessageResponse> {
   const room = required(parseRoom(join.room));
   const author = required(parseAuthor(join.author));
@@ -58,13 +60,17 @@ async function* inRoom(
   const done = new AbortController();
   const signal = AbortSignal.any([context.signal, done.signal]);
   const ownPosts = createOwnPosts(author);
-  const feed = openRoomFeed({
+  const roomFeed = openRoomFeed({
     store,
     room,
     afterId: join.replayAfterId,
     capacity: maxQueue,
     signal,
-  })[Symbol.asyncIterator]();
+    // The feed is full while this session is blocked writing to its slow client: end the call
+    // now rather than when the loop next reads the feed.
+    onSlowConsumer: (error) => context.end(slowConsumerRpcError(error, "replay_after_id")),
+  });
+  const feed = roomFeed[Symbol.asyncIterator]();
   const answers = answerPosts(input, { store, room, author, maxTextBytes, ownPosts });
   let nextAnswer = settled(answers.next());
   let nextMessage = settled(feed.next());
@@ -94,6 +100,10 @@ async function* inRoom(
   } catch (error) {
     throw slowConsumerStatus(error, "replay_after_id");
   } finally {
+    metrics.feedQueueHighWaterMark = Math.max(
+      metrics.feedQueueHighWaterMark,
+      roomFeed.queueHighWaterMark,
+    );
     done.abort();
     leave();
     void answers.return(undefined).catch(() => {});

@@ -3,8 +3,9 @@ import type { CallContext } from "@fibchat/server-kit";
 import { openRoomFeed } from "../room-feed/index.js";
 import { parseRoom } from "../rules/index.js";
 import type { MessageStore, StoredMessage } from "../store/index.js";
+import type { ChatMetrics } from "./chat-metrics.js";
 import { required } from "./request-rules.js";
-import { slowConsumerStatus } from "./slow-consumer-status.js";
+import { slowConsumerRpcError, slowConsumerStatus } from "./slow-consumer-status.js";
 import { toChatMessage } from "./to-chat-message.js";
 
 /** Stored messages read per query. */
@@ -15,13 +16,14 @@ export interface GetMessagesDeps {
   readonly store: MessageStore;
   /** Live messages a follower may fall behind before it is cut off (`--max-queue`). */
   readonly maxQueue: number;
+  readonly metrics: ChatMetrics;
 }
 
 /**
  * `GetMessages`: the stored messages of a room after `after_id`, at most `limit` (0: all), then,
  * with `follow`, every message stored after the call began, until the client cancels.
  */
-export function createGetMessages({ store, maxQueue }: GetMessagesDeps) {
+export function createGetMessages({ store, maxQueue, metrics }: GetMessagesDeps) {
   return async function* getMessages(
     { room, afterId, limit, follow }: GetMessagesRequest,
     context: CallContext,
@@ -32,7 +34,13 @@ export function createGetMessages({ store, maxQueue }: GetMessagesDeps) {
     // Subscribed before the history is read: a message stored meanwhile is either in the
     // history or in the live feed (or both, and then skipped by id), never in neither.
     const live = follow
-      ? openRoomFeed({ store, room: name, capacity: maxQueue, signal })
+      ? openRoomFeed({
+          store,
+          room: name,
+          capacity: maxQueue,
+          signal,
+          onSlowConsumer: (error) => context.end(slowConsumerRpcError(error, "after_id")),
+        })
       : undefined;
     let last = afterId;
     try {
@@ -50,6 +58,11 @@ export function createGetMessages({ store, maxQueue }: GetMessagesDeps) {
     } catch (error) {
       throw slowConsumerStatus(error, "after_id");
     } finally {
+      if (live)
+        metrics.feedQueueHighWaterMark = Math.max(
+          metrics.feedQueueHighWaterMark,
+          live.queueHighWaterMark,
+        );
       done.abort();
     }
   };
