@@ -236,9 +236,9 @@ export function describeMessageStoreContract(name: string, backend: StoreBackend
       await store.close();
     });
 
-    it.runIf(backend.persistent)(
-      "keeps messages, id sequences and deduplication across reopen",
-      async () => {
+    // Only a persistent backend has anything to reopen: the test is not registered for others.
+    if (backend.persistent)
+      it("keeps messages, id sequences and deduplication across reopen", async () => {
         const { store, reopen } = await openFresh();
         await fill(store, "a", 2);
         const original = await store.append(post("b", "x", "c-1"));
@@ -258,7 +258,6 @@ export function describeMessageStoreContract(name: string, backend: StoreBackend
         });
         expect((await reopened.append(post("a", "after reopen"))).message.id).toBe(4n);
         expect(await reopened.stats(undefined)).toEqual({ messageCount: 5n, roomCount: 2 });
-      },
-    );
+      });
   });
 }
