@@ -6,10 +6,14 @@ import type {
 import { type CallSettings, callOptions } from "./calls.js";
 import { CliError, ExitCode, rpcFailure } from "./errors.js";
 
-/** How a session joins its room. */
-export interface JoinOptions {
+/** Who posts, and where. */
+export interface ChatIdentity {
   readonly room: string;
   readonly author: string;
+}
+
+/** How a session joins its room. */
+export interface JoinOptions extends ChatIdentity {
   /** Replay stored messages with an id above this before the live ones; none when undefined. */
   readonly replayAfterId?: bigint | undefined;
 }
@@ -81,9 +85,20 @@ export function openChatSession(
     if (event?.$case === "message") onMessage(event.value);
     else if (event?.$case === "rejected") {
       answer(event.value.clientMessageId, { kind: "rejected", reason: event.value.reason });
-    } else if (event?.$case === "ack" && event.value.message !== undefined) {
+    } else if (event?.$case === "ack") {
       const { clientMessageId, message, duplicate } = event.value;
-      answer(clientMessageId, { kind: "ack", message, duplicate });
+      if (message !== undefined) answer(clientMessageId, { kind: "ack", message, duplicate });
+      else {
+        waiting
+          .get(clientMessageId)
+          ?.reject(
+            new CliError(
+              "the chat server acknowledged a post without the stored message",
+              ExitCode.failure,
+            ),
+          );
+        waiting.delete(clientMessageId);
+      }
     }
   });
 

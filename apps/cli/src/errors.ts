@@ -64,16 +64,20 @@ export function describeRpcError(error: ServiceError, endpoint: Endpoint): strin
   if (isConnectionRefused(error)) {
     return `cannot reach the ${endpoint.server} server at ${endpoint.address} (connection refused): start the servers with \`pnpm start\``;
   }
-  return `${statusName(error.code)}: ${oneLine(error.details) || "(no message)"}`;
+  return `${statusName(error.code)}: ${rpcDetails(error)}`;
 }
 
-// grpc-js's connection errors embed OpenSSL's multi-line text and end in an empty
-// "Resolution note: "; the CLI promises one line per error.
-function oneLine(details: string): string {
-  return details
+/**
+ * The server's message of a failed call on one line: grpc-js's connection errors embed
+ * OpenSSL's multi-line text and end in an empty "Resolution note: ", and the CLI promises one
+ * line per error.
+ */
+export function rpcDetails(error: ServiceError): string {
+  const details = error.details
     .replace(/\s*\n\s*/g, " ")
     .replace(/\.? Resolution note:\s*$/, "")
     .trim();
+  return details === "" ? "(no message)" : details;
 }
 
 /** True when nothing listens at the address: the server is not running (or not there). */

@@ -4,9 +4,8 @@ import type { GetStatsResponse } from "@fibchat/contracts/chat/v1";
 import { unaryCall } from "./calls.js";
 import { formatMessage } from "./chat-format.js";
 import { createChatScreen } from "./chat-screen.js";
-import { openChatSession } from "./chat-session.js";
+import { type ChatIdentity, openChatSession } from "./chat-session.js";
 import type { CliContext } from "./context.js";
-import type { ChatIdentity } from "./pipe-chat.js";
 
 /** How many earlier messages of the room are shown on joining. */
 export const HISTORY_SIZE = 20;

@@ -7,6 +7,9 @@ import { runCli } from "./run-cli.js";
 // TLS server name to the host even when it is an IP address, which Node deprecates: DEP0123.)
 process.noDeprecation = true;
 
+// With stderr gone too (`2>&1 | head`) there is nowhere left to report anything.
+process.stderr.on("error", () => {});
+
 const interrupt = new AbortController();
 process.on("SIGINT", () => {
   // A second Ctrl-C means "now": do not wait for calls to wind down.

@@ -1,17 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import { messageRecord } from "./chat-format.js";
-import { openChatSession, type PostOutcome } from "./chat-session.js";
+import { type ChatIdentity, openChatSession, type PostOutcome } from "./chat-session.js";
 import type { CliContext } from "./context.js";
 import { formatDuration } from "./duration.js";
 import { CliError, ExitCode } from "./errors.js";
 import { createReconnectingPoster, type ReconnectingPoster } from "./reconnecting-poster.js";
-
-/** Who posts, and where. */
-export interface ChatIdentity {
-  readonly room: string;
-  readonly author: string;
-}
 
 type Settled = { readonly outcome: PostOutcome } | { readonly failed: true };
 

@@ -65,6 +65,7 @@ function configureTree(command: CommandUnknownOpts, io: CliIo): void {
   command
     .exitOverride()
     .showHelpAfterError("(add --help for usage and examples)")
+    .configureHelp({ showGlobalOptions: true })
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),

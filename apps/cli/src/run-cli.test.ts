@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { chmod } from "node:fs/promises";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { createProgram } from "./program.js";
@@ -124,6 +125,9 @@ describe("the built CLI", () => {
   it("runs through its bin (the shebang) and as `pnpm fibchat` from the repository root", async () => {
     const run = promisify(execFile);
     const env = hermeticEnv();
+    // What a package manager does when it links the bin (the package's build script does it
+    // too; a bare `tsc` build does not).
+    await chmod(entryPoint("cli"), 0o755);
     expect((await run(entryPoint("cli"), ["--version"], { env })).stdout).toMatch(
       /^\d+\.\d+\.\d+\n$/,
     );

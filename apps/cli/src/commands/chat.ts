@@ -5,7 +5,7 @@ import type { GetStatsResponse } from "@fibchat/contracts/chat/v1";
 import { parseNonEmpty, parseUint32, parseUint64 } from "../arguments.js";
 import { serverStream, unaryCall } from "../calls.js";
 import { formatMessage, messageRecord } from "../chat-format.js";
-import { openChatSession } from "../chat-session.js";
+import { type ChatIdentity, openChatSession } from "../chat-session.js";
 import type { CliContext } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { interactiveChat } from "../interactive-chat.js";
@@ -48,9 +48,11 @@ Type a message and press Enter; others' messages appear above the prompt as they
 
 Otherwise (stdin is a pipe or a file): posts each line of stdin as one message, skipping empty
 lines, and prints the id of each stored message in input order (--json: the message with its
-input line number). Each line carries a client_message_id, so it is never stored twice. Exits 0
-once every line is acknowledged, or 1 if any was rejected (each reason on stderr). With
---timeout, each line must be acknowledged within it. Others' messages are not printed.
+input line number). Exits 0 once every line is acknowledged, or 1 if any was rejected (each
+reason on stderr). If the connection drops or the server restarts, it rejoins (up to 5 times)
+and sends again what was not acknowledged; each line's client_message_id keeps it from being
+stored twice. With --timeout, each line must be acknowledged within it. Others' messages are
+not printed.
 
 Examples:
   $ fibchat chat --room general --name alice
@@ -136,7 +138,7 @@ Examples:
 
 async function send(
   context: CliContext,
-  identity: { readonly room: string; readonly author: string },
+  identity: ChatIdentity,
   text: string,
   clientId: string | undefined,
 ): Promise<void> {

@@ -12,6 +12,7 @@ import {
   ExitCode,
   isConnectionRefused,
   isServiceError,
+  rpcDetails,
   statusName,
 } from "../errors.js";
 
@@ -110,8 +111,10 @@ async function check(context: CliContext, server: Endpoint["server"]): Promise<H
     };
   } catch (error) {
     const cause = error instanceof CliError ? error.cause : error;
-    if (!isServiceError(cause)) throw error;
-    const reason = isConnectionRefused(cause) ? describeRpcError(cause, endpoint) : cause.details;
+    if (context.stop.signal.aborted || !isServiceError(cause)) throw error;
+    const reason = isConnectionRefused(cause)
+      ? describeRpcError(cause, endpoint)
+      : rpcDetails(cause);
     return { endpoint, status: statusName(cause.code), serving: false, error: reason };
   }
 }
