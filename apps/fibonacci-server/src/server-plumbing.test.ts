@@ -4,6 +4,7 @@ import {
   ServerReflectionClient,
   type ServerReflectionResponse,
 } from "@fibchat/contracts/grpc/reflection/v1";
+import { createTestCertificates, type TestCertificates } from "@fibchat/server-kit/testing";
 import {
   type ChannelCredentials,
   Client,
@@ -13,7 +14,7 @@ import {
   status,
 } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestCertificates, type TestCertificates } from "./test-support/certificates.js";
+
 import {
   type FibonacciFixture,
   failure,

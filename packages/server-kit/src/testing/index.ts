@@ -1,3 +1,4 @@
+export { createTestCertificates, type TestCertificates } from "./certificates.js";
 export { defaultsOf } from "./defaults-of.js";
 export { createLogCapture, ERROR_LEVEL, type LogCapture, type LogLine } from "./log-capture.js";
 export { type SpawnedServer, spawnServer } from "./spawn-server.js";
