@@ -5,6 +5,7 @@ import { type ChatIdentity, openChatSession, type PostOutcome } from "./chat-ses
 import type { CliContext } from "./context.js";
 import { formatDuration } from "./duration.js";
 import { CliError, ExitCode } from "./errors.js";
+import { createReconnector } from "./reconnect.js";
 import { createReconnectingPoster, type ReconnectingPoster } from "./reconnecting-poster.js";
 
 type Settled = { readonly outcome: PostOutcome } | { readonly failed: true };
@@ -23,15 +24,15 @@ export async function pipeChat(context: CliContext, identity: ChatIdentity): Pro
   const settings = context.callSettings(endpoint, { deadline: false });
   const poster = createReconnectingPoster(
     () => openChatSession(client, settings, identity, () => {}),
-    {
+    createReconnector({
       signal: context.stop.signal,
-      onReconnect: (attempt, of, reason) =>
+      onRetry: (attempt, of, reason) =>
         context.note(
           context.style.stderr.dim(
             `fibchat: ${reason}; rejoining #${identity.room} (${attempt} of ${of})`,
           ),
         ),
-    },
+    }),
   );
   const lines = createInterface({ input: context.io.stdin, crlfDelay: Number.POSITIVE_INFINITY });
   const stopReading = () => lines.close();

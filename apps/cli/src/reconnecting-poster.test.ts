@@ -2,6 +2,7 @@ import { Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import type { ChatSession, PostOutcome } from "./chat-session.js";
 import { CliError, ExitCode } from "./errors.js";
+import { createReconnector } from "./reconnect.js";
 import { createReconnectingPoster } from "./reconnecting-poster.js";
 
 function failure(code: status, details: string): CliError {
@@ -50,12 +51,12 @@ function fakeSession() {
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe("createReconnectingPoster", () => {
-  const options = (notes: string[]) => ({
-    policy: { attempts: 2, firstDelayMs: 1 },
-    signal: new AbortController().signal,
-    onReconnect: (attempt: number, of: number, reason: string) =>
-      notes.push(`${attempt}/${of} ${reason}`),
-  });
+  const options = (notes: string[]) =>
+    createReconnector({
+      policy: { attempts: 2, firstDelayMs: 1 },
+      signal: new AbortController().signal,
+      onRetry: (attempt, of, reason) => notes.push(`${attempt}/${of} ${reason}`),
+    });
 
   it("fails at once, without rejoining, when the first session fails before any answer", async () => {
     const sessions = [fakeSession()];

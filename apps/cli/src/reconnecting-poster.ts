@@ -1,17 +1,6 @@
-import { status } from "@grpc/grpc-js";
 import type { ChatSession, PostOutcome } from "./chat-session.js";
-import { CliError, ExitCode, isServiceError } from "./errors.js";
-
-/** How often, and how patiently, a {@link ReconnectingPoster} rejoins. */
-export interface ReconnectPolicy {
-  /** Rejoins in a row without an answer in between before giving up. */
-  readonly attempts: number;
-  /** Wait before the first rejoin; doubled before each further one. */
-  readonly firstDelayMs: number;
-}
-
-/** The default {@link ReconnectPolicy}: 5 rejoins over about 8 seconds. */
-export const DEFAULT_RECONNECT_POLICY: ReconnectPolicy = { attempts: 5, firstDelayMs: 250 };
+import { CliError, ExitCode } from "./errors.js";
+import type { Reconnector } from "./reconnect.js";
 
 /** Posts to a room and gets every post answered, across dropped connections. */
 export interface ReconnectingPoster {
@@ -34,26 +23,16 @@ interface Unanswered {
 }
 
 /**
- * Wraps chat sessions made by `open`. When a session fails with UNAVAILABLE (the server shut
- * down, or the connection dropped) after the server has answered at least one post, it rejoins
- * and sends every unanswered post again under the same client_message_id, so the server stores
- * none of them twice (chat.proto, PostMessage.client_message_id). Failing before any answer, or
- * with any other status, is final: a server that is not running is reported at once.
- * `onReconnect` is told before each rejoin; `signal` cuts a wait between rejoins short.
+ * Wraps chat sessions made by `open`. When one fails and `reconnector` says to try again, it
+ * rejoins and sends every unanswered post again, in order, under the same client_message_id, so
+ * the server stores none of them twice (chat.proto, PostMessage.client_message_id).
  */
 export function createReconnectingPoster(
   open: () => ChatSession,
-  options: {
-    readonly policy?: ReconnectPolicy;
-    readonly signal: AbortSignal;
-    readonly onReconnect: (attempt: number, of: number, reason: string) => void;
-  },
+  reconnector: Reconnector,
 ): ReconnectingPoster {
-  const policy = options.policy ?? DEFAULT_RECONNECT_POLICY;
   const unanswered = new Map<string, Unanswered>();
   let session = open();
-  let answered = false;
-  let failedInARow = 0;
   let ending = false;
   let cancelled = false;
   let final: { readonly error: unknown } | undefined;
@@ -64,8 +43,7 @@ export function createReconnectingPoster(
     current.post(entry.text, clientMessageId).then(
       (outcome) => {
         unanswered.delete(clientMessageId);
-        answered = true;
-        failedInARow = 0;
+        reconnector.progressed();
         entry.resolve(outcome);
       },
       // A failed session is handled once, by `watch`, which resends or gives up.
@@ -94,19 +72,12 @@ export function createReconnectingPoster(
         } else finish.resolve();
       },
       async (error: unknown) => {
-        if (cancelled || !answered || !isUnavailable(error) || failedInARow >= policy.attempts) {
-          giveUp(error);
-          return;
-        }
-        failedInARow += 1;
-        const reason = error instanceof Error ? error.message : String(error);
-        options.onReconnect(failedInARow, policy.attempts, reason);
-        const wait = delay(policy.firstDelayMs * 2 ** (failedInARow - 1), options.signal);
-        // New posts wait for the new session instead of piling up meanwhile.
-        reconnecting = wait.then(() => {});
-        const waited = await wait;
+        // New posts wait for the next session instead of piling up meanwhile.
+        const retrying = cancelled ? Promise.resolve(false) : reconnector.retry(error);
+        reconnecting = retrying.then(() => {});
+        const again = await retrying;
         reconnecting = undefined;
-        if (!waited || cancelled) {
+        if (!again || cancelled) {
           giveUp(error);
           return;
         }
@@ -152,25 +123,4 @@ function settlement(): { promise: Promise<void>; resolve(): void; reject(error: 
   });
   promise.catch(() => {});
   return { promise, resolve, reject };
-}
-
-function isUnavailable(error: unknown): boolean {
-  const cause = error instanceof CliError ? error.cause : error;
-  return isServiceError(cause) && cause.code === status.UNAVAILABLE;
-}
-
-/** Resolves true after `ms`, or false as soon as `signal` aborts. */
-function delay(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", stop);
-      resolve(true);
-    }, ms);
-    const stop = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener("abort", stop, { once: true });
-  });
 }

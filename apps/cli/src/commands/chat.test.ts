@@ -1,5 +1,9 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, spawnCli } from "../test-support/cli-process.js";
+import { closedAddress } from "../test-support/closed-port.js";
 import { waitFor } from "../test-support/poll.js";
 import { type ServerProcess, startServer } from "../test-support/server-process.js";
 
@@ -129,5 +133,59 @@ describe("fibchat chat send|stats|read, against a real chat server", () => {
     const result = await reader.done;
     expect(result).toMatchObject({ code: 130, stderr: "" });
     expect(result.stdout.trimEnd().split("\n")).toHaveLength(2);
+  });
+
+  it("read --follow resumes after the last message printed when the server restarts", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "fibchat-cli-follow-"));
+    const port = (await closedAddress()).split(":")[1] ?? "";
+    const serverArgs = ["--port", port, "--store", `sqlite:${join(dir, "chat.sqlite")}`];
+    let restartable = await startServer("chat", serverArgs);
+    const send = (text: string) =>
+      runCli([
+        "--chat-address",
+        restartable.address,
+        "chat",
+        "send",
+        "--room",
+        "resume",
+        "--name",
+        "gil",
+        text,
+      ]);
+    try {
+      await send("one");
+      const reader = spawnCli([
+        "--chat-address",
+        restartable.address,
+        "chat",
+        "read",
+        "--room",
+        "resume",
+        "--follow",
+        "--json",
+      ]);
+      await waitFor(() => reader.stdout.lines().length === 1, { what: "the stored message" });
+      await restartable.stop();
+      await waitFor(() => reader.stderr.text().includes("following #resume again"), {
+        what: "the reader to notice",
+        describe: () => reader.stderr.text(),
+      });
+      restartable = await startServer("chat", serverArgs);
+      await send("two");
+      await waitFor(() => reader.stdout.lines().length === 2, {
+        what: "the message sent after the restart",
+        describe: () => reader.stdout.text() + reader.stderr.text(),
+      });
+      reader.kill("SIGINT");
+      const result = await reader.done;
+      expect(result.code).toBe(130);
+      expect(parse(result.stdout).map(({ id, text }) => [id, text])).toEqual([
+        ["1", "one"],
+        ["2", "two"],
+      ]);
+    } finally {
+      await restartable.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

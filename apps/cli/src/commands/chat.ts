@@ -3,13 +3,14 @@ import { userInfo } from "node:os";
 import { Command, Option } from "@commander-js/extra-typings";
 import type { GetStatsResponse } from "@fibchat/contracts/chat/v1";
 import { parseNonEmpty, parseUint32, parseUint64 } from "../arguments.js";
-import { serverStream, unaryCall } from "../calls.js";
-import { formatMessage, messageRecord } from "../chat-format.js";
+import { unaryCall } from "../calls.js";
+import { messageRecord } from "../chat-format.js";
 import { type ChatIdentity, openChatSession } from "../chat-session.js";
 import type { CliContext } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { interactiveChat } from "../interactive-chat.js";
 import { pipeChat } from "../pipe-chat.js";
+import { readMessages } from "../read-messages.js";
 
 const DEFAULT_ROOM = "general";
 
@@ -119,7 +120,10 @@ Examples:
         .default(0n, "0"),
     )
     .option("--limit <n>", "at most this many stored messages (0: all)", parseUint32, 0)
-    .option("--follow", "then keep printing new messages until Ctrl-C (--timeout does not apply)")
+    .option(
+      "--follow",
+      "then keep printing new messages until Ctrl-C; resumes after a server restart (--timeout does not apply)",
+    )
     .addHelpText(
       "after",
       `
@@ -130,7 +134,7 @@ Examples:
   $ fibchat chat read --after 41 --follow --json | jq -r .text`,
     )
     .action(async ({ room, after, limit, follow }) => {
-      await read(context(), { room, afterId: after, limit, follow: follow === true });
+      await readMessages(context(), { room, afterId: after, limit, follow: follow === true });
     });
 
   return chat;
@@ -180,29 +184,6 @@ async function stats(context: CliContext, room: string | undefined): Promise<voi
     roomCount: String(response.roomCount),
     connectedClients: String(response.connectedClients),
   });
-}
-
-async function read(
-  context: CliContext,
-  request: {
-    readonly room: string;
-    readonly afterId: bigint;
-    readonly limit: number;
-    readonly follow: boolean;
-  },
-): Promise<void> {
-  const { client, endpoint } = context.clients.chat();
-  const settings = context.callSettings(endpoint, { deadline: !request.follow });
-  const messages = serverStream(settings, (metadata, options) =>
-    client.getMessages(request, metadata, options),
-  );
-  for await (const { message } of messages) {
-    if (message === undefined) continue;
-    await context.output.result(
-      formatMessage(message, context.style.stdout, { clock: "date-time" }),
-      messageRecord(message),
-    );
-  }
 }
 
 /** The OS user name, which `--name` defaults to. */
