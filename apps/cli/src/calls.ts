@@ -85,7 +85,7 @@ const HIGH_WATER_MARK = 16;
  * the call is paused while {@link HIGH_WATER_MARK} messages wait. Every message received before
  * a failure is yielded before the failure is thrown.
  */
-export async function* messagesOf<Res extends object>(
+async function* messagesOf<Res extends object>(
   call: ClientReadableStream<Res>,
 ): AsyncGenerator<Res, void, undefined> {
   const queue: Res[] = [];

@@ -2,7 +2,7 @@ import { type Command, Option } from "@commander-js/extra-typings";
 import { parseDurationArgument, parseNonEmpty } from "./arguments.js";
 
 /** Where the servers listen by default: what `pnpm start` starts. */
-export const DEFAULT_ADDRESSES = {
+const DEFAULT_ADDRESSES = {
   fibonacci: "127.0.0.1:50051",
   chat: "127.0.0.1:50052",
 } as const;

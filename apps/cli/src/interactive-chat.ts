@@ -8,10 +8,10 @@ import { type ChatIdentity, openChatSession } from "./chat-session.js";
 import type { CliContext } from "./context.js";
 
 /** How many earlier messages of the room are shown on joining. */
-export const HISTORY_SIZE = 20;
+const HISTORY_SIZE = 20;
 
 /**
- * The chat screen for a person at a terminal: shows the room's last {@link HISTORY_SIZE}
+ * The chat screen for a person at a terminal: shows the room's last 20 (`HISTORY_SIZE`)
  * messages, then a prompt; each line typed is posted and shown once the server stores it, and
  * everyone else's messages appear above the prompt as they arrive. `/quit` or Ctrl-D leaves once
  * every post is answered (resolves); Ctrl-C leaves at once (the run exits 130). Rejects with the

@@ -12,7 +12,7 @@ export interface ReconnectPolicy {
 const RESUMABLE: ReadonlySet<number> = new Set([status.UNAVAILABLE, status.RESOURCE_EXHAUSTED]);
 
 /** The default {@link ReconnectPolicy}: 5 attempts over about 8 seconds. */
-export const DEFAULT_RECONNECT_POLICY: ReconnectPolicy = { attempts: 5, firstDelayMs: 250 };
+const DEFAULT_RECONNECT_POLICY: ReconnectPolicy = { attempts: 5, firstDelayMs: 250 };
 
 /**
  * Decides whether a failed long-lived chat call (a session, a follow stream) is worth opening

@@ -2,7 +2,6 @@ import { styleText } from "node:util";
 
 /** The few looks the CLI uses; each returns the text unchanged when colour is off. */
 export interface Style {
-  readonly enabled: boolean;
   dim(text: string): string;
   bold(text: string): string;
   /** Other people's names in chat. */
@@ -40,7 +39,6 @@ export function createStyle(enabled: boolean): Style {
     (text: string): string =>
       enabled ? styleText(format, text, { validateStream: false }) : text;
   return {
-    enabled,
     dim: paint("dim"),
     bold: paint("bold"),
     name: paint(["bold", "cyan"]),
