@@ -1,31 +1,32 @@
+import { rmSync } from "node:fs";
+import { createTestCertificates, type TestCertificates } from "@fibchat/server-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Certificates, createCertificates } from "./test-support/certificates.js";
 import { runCli } from "./test-support/cli-process.js";
 import { type ServerProcess, startServer } from "./test-support/server-process.js";
 
 describe("TLS and mTLS (a fibonacci server that requires client certificates)", () => {
-  let certificates: Certificates;
+  let certificates: TestCertificates;
   let server: ServerProcess;
   const fib = (...args: string[]) => runCli(["--fib-address", server.address, ...args]);
 
   beforeAll(async () => {
-    certificates = await createCertificates();
+    certificates = createTestCertificates();
     server = await startServer("fibonacci", [
       "--tls-cert",
       certificates.serverCert,
       "--tls-key",
       certificates.serverKey,
       "--tls-client-ca",
-      certificates.ca,
+      certificates.caCert,
     ]);
   });
   afterAll(async () => {
     await server?.stop();
-    await certificates?.remove();
+    if (certificates) rmSync(certificates.dir, { recursive: true, force: true });
   });
 
   it("works with --ca, --cert and --key", async () => {
-    const { ca, clientCert, clientKey } = certificates;
+    const { caCert: ca, clientCert, clientKey } = certificates;
     const mtls = ["--ca", ca, "--cert", clientCert, "--key", clientKey];
     expect(await fib(...mtls, "fib", "get", "3")).toMatchObject({
       code: 0,
@@ -40,7 +41,7 @@ describe("TLS and mTLS (a fibonacci server that requires client certificates)", 
     ["TLS without a client certificate", ["--tls", "--ca", "ca"]],
     ["TLS verified against the system roots", ["--tls"]],
   ])("fails with exit 1 and a one-line reason over %s", async (_, flags) => {
-    const args = flags.map((flag) => (flag === "ca" ? certificates.ca : flag));
+    const args = flags.map((flag) => (flag === "ca" ? certificates.caCert : flag));
     const result = await fib(...args, "fib", "get", "3");
     expect(result).toMatchObject({ code: 1, stdout: "" });
     expect(result.stderr).toMatch(/^fibchat: UNAVAILABLE: .*\n$/);

@@ -186,6 +186,7 @@ describe("server streaming", () => {
     await state.closed.promise;
     const line = await logs.waitFor((l) => l.msg === "rpc finished");
     expect(line.code).toBe("CANCELLED");
+    expect(line.peer).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(logs.lines().filter((l) => l.level >= ERROR_LEVEL)).toEqual([]);
   });
 

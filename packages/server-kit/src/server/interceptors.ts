@@ -12,15 +12,14 @@ const HEALTH_PREFIX = "/grpc.health.v1.Health/";
 export function accessLogInterceptor(log: Logger): ServerInterceptor {
   return (method, call) => {
     const startedAt = performance.now();
+    // Read now: once a client has cancelled, grpc-js no longer knows its address.
+    const peer = call.getPeer();
     let logged = false;
     const finish = (code: status) => {
       if (logged) return;
       logged = true;
       const durationMs = Math.round((performance.now() - startedAt) * 1000) / 1000;
-      log.info(
-        { method: method.path, code: status[code], durationMs, peer: call.getPeer() },
-        "rpc finished",
-      );
+      log.info({ method: method.path, code: status[code], durationMs, peer }, "rpc finished");
     };
     return new ServerInterceptingCall(call, {
       start(next) {

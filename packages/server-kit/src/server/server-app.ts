@@ -46,9 +46,16 @@ export interface ServerApp {
     definition: ServiceDefinition<Impl>,
     implementation: Impl,
   ): void;
-  /** Binds and starts serving; health turns `SERVING` and the `listening` line is logged. */
+  /**
+   * Binds and starts serving; health turns `SERVING` (unless `setServing(false)` holds) and the
+   * `listening` line is logged.
+   */
   listen(): Promise<BoundAddress>;
-  /** Reports every service `SERVING` or `NOT_SERVING` (e.g. while a backing store is down). */
+  /**
+   * Reports every service `SERVING` or `NOT_SERVING` (e.g. while a backing store is down). Health
+   * is `NOT_SERVING` before `listen` and after `shutdown` whatever this says; a `false` given
+   * before `listen` still holds after it.
+   */
   setServing(serving: boolean): void;
   /**
    * Graceful shutdown: health `NOT_SERVING`, no new calls, open streams end with `UNAVAILABLE`,
@@ -90,11 +97,13 @@ export function createServerApp({ config, log, onShutdown }: ServerAppOptions): 
   const shutdownController = new AbortController();
   const health = new HealthImplementation({ "": "NOT_SERVING" });
   const serviceNames: string[] = [];
-  let serving = false;
+  let listening = false;
+  let serving = true;
   let stopping: Promise<void> | undefined;
 
   const reportHealth = () => {
-    const state = serving && !shutdownController.signal.aborted ? "SERVING" : "NOT_SERVING";
+    const state =
+      listening && serving && !shutdownController.signal.aborted ? "SERVING" : "NOT_SERVING";
     for (const name of ["", ...serviceNames]) health.setStatus(name, state);
   };
 
@@ -112,7 +121,7 @@ export function createServerApp({ config, log, onShutdown }: ServerAppOptions): 
       const target = `${bracketed(config.host)}:${config.port}`;
       const port = await bind(server, target, security.credentials);
       const bound = { host: config.host, port, address: `${bracketed(config.host)}:${port}` };
-      serving = true;
+      listening = true;
       reportHealth();
       log.info(
         {
