@@ -6,7 +6,7 @@ import type {
   ServerWritableStream,
 } from "@grpc/grpc-js";
 import type { CallContext } from "./call-context.js";
-import { type AdapterRuntime, openCallScope } from "./call-scope.js";
+import { type AdapterRuntime, type CallScope, openCallScope } from "./call-scope.js";
 import { readRequests } from "./read-requests.js";
 import { settleError } from "./settle-error.js";
 import { writeAll } from "./write-all.js";
@@ -88,7 +88,7 @@ export function bidiStreaming<Req, Res>(
 function finishStream<Req, Res>(
   call: ServerWritableStream<Req, Res> | ServerDuplexStream<Req, Res>,
   done: Promise<void>,
-  scope: ReturnType<typeof openCallScope>,
+  scope: CallScope,
 ): void {
   done.then(
     () => {
