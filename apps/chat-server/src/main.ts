@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { packageVersion, runServer } from "@fibchat/server-kit";
+import { createLogger, packageVersion, runServer } from "@fibchat/server-kit";
 import { chatServerOptions } from "./chat-options.js";
 import { createChatServer } from "./create-server.js";
 
@@ -9,5 +9,8 @@ await runServer({
     "Serves chat.v1.ChatService: rooms with durable, numbered history and live broadcast over a bidi stream.",
   version: packageVersion(import.meta.url),
   options: chatServerOptions,
-  create: async (config, log) => (await createChatServer(config, log)).app,
+  create: async (config) => {
+    const log = createLogger({ name: "fibchat-chat-server", level: config.logLevel });
+    return (await createChatServer(config, log)).app;
+  },
 });

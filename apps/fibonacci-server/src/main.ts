@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { packageVersion, runServer } from "@fibchat/server-kit";
+import { createLogger, packageVersion, runServer } from "@fibchat/server-kit";
 import { createFibonacciServer } from "./create-server.js";
 import { fibonacciServerOptions } from "./fibonacci-options.js";
 
@@ -9,5 +9,9 @@ await runServer({
     "Serves fibonacci.v1.FibonacciService: exact Fibonacci numbers, one response or streamed.",
   version: packageVersion(import.meta.url),
   options: fibonacciServerOptions,
-  create: async (config, log) => createFibonacciServer(config, log),
+  create: async (config) =>
+    createFibonacciServer(
+      config,
+      createLogger({ name: "fibchat-fibonacci-server", level: config.logLevel }),
+    ),
 });

@@ -13,7 +13,12 @@ export { formatHelp } from "./config/format-help.js";
 export { ConfigError, type ConfigOf, type OptionSpec, type OptionTable } from "./config/option.js";
 export { type ParsedCommandLine, parseCommandLine } from "./config/parse-config.js";
 export * as parsers from "./config/parsers.js";
-export { type ServerOptionTable, serverOptions } from "./config/server-options.js";
+export {
+  LOG_LEVELS,
+  type LogLevel,
+  type ServerOptionTable,
+  serverOptions,
+} from "./config/server-options.js";
 export { INTERNAL_ERROR_MESSAGE, RpcError, toPublicStatus } from "./rpc-error.js";
 export { createLogger, type LoggerOptions } from "./server/logger.js";
 export { packageVersion } from "./server/package-version.js";

@@ -1,4 +1,3 @@
-import type { LevelWithSilent } from "pino";
 import type { OptionSpec } from "./option.js";
 import {
   boolean,
@@ -12,15 +11,11 @@ import {
   optionalString,
 } from "./parsers.js";
 
-const logLevels = [
-  "fatal",
-  "error",
-  "warn",
-  "info",
-  "debug",
-  "trace",
-  "silent",
-] as const satisfies readonly LevelWithSilent[];
+/** The levels a server logs at, most severe first; `silent` logs nothing. */
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** One of {@link LOG_LEVELS}. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
  * The options every fibchat server takes. `envPrefix` names its environment variables
@@ -51,14 +46,14 @@ export function serverOptions(envPrefix: string, defaultPort: number) {
       default: defaultPort,
       parse: integer(0, 65535),
     }),
-    logLevel: option({
+    logLevel: option<LogLevel>({
       ...value,
       flag: "log-level",
       envName: "LOG_LEVEL",
       valueName: "LEVEL",
-      description: `log threshold: ${logLevels.join(", ")}`,
+      description: `log threshold: ${LOG_LEVELS.join(", ")}`,
       default: "info",
-      parse: oneOf(logLevels),
+      parse: oneOf(LOG_LEVELS),
     }),
     reflection: option({
       kind: "switch",

@@ -1,10 +1,11 @@
-import pino, { type DestinationStream, type LevelWithSilent, type Logger } from "pino";
+import pino, { type DestinationStream, type Logger } from "pino";
 import pretty from "pino-pretty";
+import type { LogLevel } from "../config/server-options.js";
 
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {
   readonly name: string;
-  readonly level: LevelWithSilent;
+  readonly level: LogLevel;
   /** Where lines go; default stdout, human-readable when stdout is a terminal, JSON otherwise. */
   readonly destination?: DestinationStream;
 }

@@ -1,8 +1,6 @@
-import type { LevelWithSilent } from "pino";
 import { formatHelp } from "../config/format-help.js";
 import { ConfigError, type ConfigOf, type OptionTable } from "../config/option.js";
 import { parseCommandLine } from "../config/parse-config.js";
-import { createLogger } from "./logger.js";
 import type { ServerApp } from "./server-app.js";
 
 /** What {@link runServer} needs to turn a process into a server. */
@@ -13,8 +11,11 @@ export interface RunServerOptions<Table extends OptionTable> {
   readonly version: string;
   /** Every option of the server: the common ones and its own. */
   readonly options: Table;
-  /** Builds the server from its parsed config; may throw `ConfigError`. */
-  create(config: ConfigOf<Table>, log: ReturnType<typeof createLogger>): Promise<ServerApp>;
+  /**
+   * Builds the server (and its logger, see `createLogger`) from the parsed config; may throw
+   * `ConfigError`.
+   */
+  create(config: ConfigOf<Table>): Promise<ServerApp>;
 }
 
 /**
@@ -37,7 +38,14 @@ export async function runServer<Table extends OptionTable>(
     return exitWithConfigError(spec.command, error);
   }
 
-  const log = createLogger({ name: spec.command, level: logLevelOf(config) });
+  let app: ServerApp;
+  try {
+    app = await spec.create(config);
+  } catch (error) {
+    if (error instanceof ConfigError) return exitWithConfigError(spec.command, error);
+    throw error;
+  }
+  const { log } = app;
   process.on("uncaughtException", (error) => {
     log.fatal({ err: error }, "uncaught exception; exiting");
     process.exit(1);
@@ -46,10 +54,7 @@ export async function runServer<Table extends OptionTable>(
     log.fatal({ err: reason }, "unhandled promise rejection; exiting");
     process.exit(1);
   });
-
-  let app: ServerApp;
   try {
-    app = await spec.create(config, log);
     await app.listen();
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -77,15 +82,6 @@ export async function runServer<Table extends OptionTable>(
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
-}
-
-function logLevelOf(config: unknown): LevelWithSilent {
-  const levels: readonly string[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
-  const level =
-    typeof config === "object" && config !== null && "logLevel" in config
-      ? config.logLevel
-      : "info";
-  return levels.find((candidate): candidate is LevelWithSilent => candidate === level) ?? "info";
 }
 
 function exitWithConfigError(command: string, error: unknown): never {
