@@ -13,7 +13,7 @@ const chatOnly = {
     env: "FIBCHAT_CHAT_STORE",
     valueName: "STORE",
     description:
-      "where messages live: sqlite:PATH (a file; its folder is created) or memory (lost on exit)",
+      "where messages live: sqlite:PATH (a file; its folder is created), memory (lost on exit), or redis://HOST:PORT[/DB] (rediss:// for TLS), which every instance using it shares",
     default: parseStoreLocation("sqlite:data/chat.sqlite"),
     parse: parseStoreLocation,
     formatDefault: () => "sqlite:data/chat.sqlite (relative to the working directory)",

@@ -20,8 +20,10 @@ export interface ChatServer {
 }
 
 /**
- * Opens the store and builds (without binding) a chat server. Shutting the app down ends open
- * sessions with `UNAVAILABLE`, then flushes and closes the store.
+ * Opens the store and builds (without binding) a chat server. Health follows the store: it is
+ * `NOT_SERVING` while the store cannot reach its storage (a Redis server gone away) and `SERVING`
+ * again once it is back. Shutting the app down ends open sessions with `UNAVAILABLE`, then
+ * flushes and closes the store.
  */
 export async function createChatServer(config: ChatServerConfig, log: Logger): Promise<ChatServer> {
   const store = await openStore(config.store, log);
@@ -40,5 +42,13 @@ export async function createChatServer(config: ChatServerConfig, log: Logger): P
       metrics,
     }),
   );
+  let wasAvailable = true;
+  store.watchAvailability((available) => {
+    app.setServing(available);
+    if (available === wasAvailable) return;
+    wasAvailable = available;
+    if (available) log.info("message store reachable again; health is SERVING");
+    else log.warn("message store unreachable; health is NOT_SERVING until it is back");
+  });
   return { app, store, sessions, metrics };
 }

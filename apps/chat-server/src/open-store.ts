@@ -1,9 +1,18 @@
 import { ConfigError, type Logger } from "@fibchat/server-kit";
-import { createMemoryStore, createSqliteStore, type MessageStore } from "./store/index.js";
-import type { StoreLocation } from "./store-location.js";
+import {
+  createMemoryStore,
+  createRedisStore,
+  createSqliteStore,
+  type MessageStore,
+  MessageStoreUnavailableError,
+} from "./store/index.js";
+import { describeStoreLocation, type StoreLocation } from "./store-location.js";
 
-/** Opens the store `--store` names. A store that cannot be opened is a configuration error. */
-export async function openStore(location: StoreLocation, _log: Logger): Promise<MessageStore> {
+/**
+ * Opens the store `--store` names. A store that cannot be opened, including a Redis server that
+ * cannot be reached at start, is a configuration error: the process exits 2 saying why.
+ */
+export async function openStore(location: StoreLocation, log: Logger): Promise<MessageStore> {
   switch (location.kind) {
     case "memory":
       return createMemoryStore();
@@ -11,12 +20,26 @@ export async function openStore(location: StoreLocation, _log: Logger): Promise<
       try {
         return createSqliteStore({ path: location.path });
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new ConfigError(`cannot open the SQLite store at ${location.path}: ${reason}`);
+        throw new ConfigError(`cannot open the SQLite store at ${location.path}: ${reason(error)}`);
       }
     case "redis":
-      throw new ConfigError(
-        "the Redis store is not available in this build; use sqlite:PATH or memory",
-      );
+      try {
+        return await createRedisStore({
+          url: location.url,
+          onError: (error) => log.warn({ err: error }, "Redis store: connection or read failed"),
+        });
+      } catch (error) {
+        const where = describeStoreLocation(location);
+        if (error instanceof MessageStoreUnavailableError) {
+          throw new ConfigError(
+            `cannot connect to Redis at ${where} (${reason(error.cause)}): start it, or correct --store`,
+          );
+        }
+        throw new ConfigError(`cannot open the Redis store at ${where}: ${reason(error)}`);
+      }
   }
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -11,6 +11,7 @@ import type { ChatMetrics } from "./chat-metrics.js";
 import { createChatSession } from "./chat-session.js";
 import { createGetMessages } from "./get-messages.js";
 import { required } from "./request-rules.js";
+import { withUnavailableStatus } from "./unavailable-status.js";
 
 /** Dependencies of {@link createChatService}. */
 export interface ChatServiceDeps {
@@ -24,9 +25,14 @@ export interface ChatServiceDeps {
   readonly metrics: ChatMetrics;
 }
 
-/** The `chat.v1.ChatService` implementation, ready for `server.addService`. */
+/**
+ * The `chat.v1.ChatService` implementation, ready for `server.addService`. Every call that needs
+ * the store fails with `UNAVAILABLE` while the store cannot reach its storage.
+ */
 export function createChatService(deps: ChatServiceDeps): ChatServiceServer {
-  const { store, sessions, runtime } = deps;
+  const { sessions, runtime } = deps;
+  const store = withUnavailableStatus(deps.store);
+  const served = { ...deps, store };
 
   async function getStats({ room }: GetStatsRequest): Promise<GetStatsResponse> {
     const name = room === "" ? undefined : required(parseRoom(room));
@@ -36,7 +42,7 @@ export function createChatService(deps: ChatServiceDeps): ChatServiceServer {
 
   return {
     getStats: unary(getStats, runtime),
-    getMessages: serverStreaming(createGetMessages(deps), runtime),
-    sendAndReceiveMessage: bidiStreaming(createChatSession(deps), runtime),
+    getMessages: serverStreaming(createGetMessages(served), runtime),
+    sendAndReceiveMessage: bidiStreaming(createChatSession(served), runtime),
   };
 }

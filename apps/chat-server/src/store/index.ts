@@ -2,10 +2,13 @@ export { createMemoryStore } from "./memory-store.js";
 export {
   type AppendInput,
   type AppendResult,
+  type AvailabilityListener,
   type MessageListener,
   type MessageStore,
   MessageStoreClosedError,
+  MessageStoreUnavailableError,
   type StoredMessage,
   type StoreStats,
 } from "./message-store.js";
+export { createRedisStore, type RedisStoreOptions } from "./redis-store.js";
 export { type CommittedBatch, createSqliteStore, type SqliteStoreOptions } from "./sqlite-store.js";

@@ -76,6 +76,13 @@ export function createMemoryStore(): MessageStore {
       return listeners.add(listener);
     },
 
+    watchAvailability(listener) {
+      assertOpen();
+      // Memory has no connection to lose: it is always reachable.
+      listener(true);
+      return () => {};
+    },
+
     async close() {
       closed = true;
     },

@@ -38,6 +38,9 @@ export interface StoreStats {
 /** Receives each newly stored message; must not throw. */
 export type MessageListener = (message: StoredMessage) => void;
 
+/** Receives whether a store can reach its storage; must not throw. */
+export type AvailabilityListener = (available: boolean) => void;
+
 /**
  * Durable, numbered chat history shared by every server instance that opens
  * the same storage. All methods but `subscribe` are async, and every backend
@@ -49,6 +52,10 @@ export interface MessageStore {
    * never reused. An append repeating the (room, author, clientMessageId) of
    * an earlier one, with a non-empty clientMessageId, stores nothing and
    * resolves with the original message and `duplicate: true`.
+   *
+   * Rejects with a {@link MessageStoreUnavailableError} when the storage
+   * cannot be reached. The message may then have been stored or not: a retry
+   * with the same clientMessageId is answered with the original if it was.
    */
   append(input: AppendInput): Promise<AppendResult>;
   /**
@@ -66,9 +73,18 @@ export interface MessageStore {
    */
   subscribe(listener: MessageListener): () => void;
   /**
+   * Calls `listener` at once with whether the storage can be reached now,
+   * then with every change, until the returned function is called (calling
+   * it again does nothing). While unreachable, calls may reject with a
+   * {@link MessageStoreUnavailableError}; the store reconnects by itself.
+   * Throws a {@link MessageStoreClosedError} once closed.
+   */
+  watchAvailability(listener: AvailabilityListener): () => void;
+  /**
    * Stores the appends already accepted, then releases the storage. Every
    * later call except `close` and unsubscribing rejects (or, for
-   * `subscribe`, throws) with a {@link MessageStoreClosedError}.
+   * `subscribe` and `watchAvailability`, throws) with a
+   * {@link MessageStoreClosedError}.
    */
   close(): Promise<void>;
 }
@@ -79,6 +95,21 @@ export class MessageStoreClosedError extends Error {
 
   constructor() {
     super("the message store is closed");
+  }
+}
+
+/**
+ * The error of a call that could not reach the storage, such as a Redis
+ * server that is down; the same call may succeed once it is back.
+ */
+export class MessageStoreUnavailableError extends Error {
+  override readonly name = "MessageStoreUnavailableError";
+
+  /** `cause`, the failure that made the storage unreachable, also names it in the message. */
+  constructor(options?: { readonly cause?: unknown }) {
+    const cause = options?.cause;
+    const reason = cause instanceof Error ? `: ${cause.message}` : "";
+    super(`the message store is unreachable${reason}`, options);
   }
 }
 

@@ -180,6 +180,13 @@ export function createSqliteStore({ path, onCommit }: SqliteStoreOptions): Messa
       return listeners.add(listener);
     },
 
+    watchAvailability(listener) {
+      assertOpen();
+      // A local file has no connection to lose: it is always reachable.
+      listener(true);
+      return () => {};
+    },
+
     async close() {
       if (closed) return;
       closed = true;

@@ -222,6 +222,17 @@ export function describeMessageStoreContract(name: string, backend: StoreBackend
       expect(dropped).toEqual([1n]);
     });
 
+    it("reports its storage reachable to each watcher at once, until unwatched", async () => {
+      const { store } = await openFresh();
+      const seen: boolean[] = [];
+      const unwatch = store.watchAvailability((available) => seen.push(available));
+      store.watchAvailability((available) => seen.push(available))();
+      unwatch();
+      unwatch();
+      await store.append(post("r", "x"));
+      expect(seen).toEqual([true, true]);
+    });
+
     it("stores appends already accepted when closed, then refuses every call", async () => {
       const { store } = await openFresh();
       const unsubscribe = store.subscribe(() => {});
@@ -232,6 +243,7 @@ export function describeMessageStoreContract(name: string, backend: StoreBackend
       await expect(store.readAfter("r", 0n, 1)).rejects.toThrow(MessageStoreClosedError);
       await expect(store.stats(undefined)).rejects.toThrow(MessageStoreClosedError);
       expect(() => store.subscribe(() => {})).toThrow(MessageStoreClosedError);
+      expect(() => store.watchAvailability(() => {})).toThrow(MessageStoreClosedError);
       unsubscribe();
       await store.close();
     });
@@ -242,8 +254,8 @@ export function describeMessageStoreContract(name: string, backend: StoreBackend
         const { store, reopen } = await openFresh();
         await fill(store, "a", 2);
         const original = await store.append(post("b", "x", "c-1"));
-        const lastWords = store.append(post("a", "accepted while closing"));
         const roomA = await store.readAfter("a", 0n, 10);
+        const lastWords = store.append(post("a", "accepted while closing"));
         await store.close();
 
         const reopened = await reopen();

@@ -26,6 +26,7 @@ export function observeStore(inner: MessageStore): ObservedStore {
     readAfter: (room, afterId, limit) => inner.readAfter(room, afterId, limit),
     stats: (room) => inner.stats(room),
     close: () => inner.close(),
+    watchAvailability: (listener) => inner.watchAvailability(listener),
     subscribe(listener: MessageListener) {
       let subscribed = true;
       const unsubscribe = inner.subscribe((message) => {
