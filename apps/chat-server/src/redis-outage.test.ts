@@ -6,7 +6,7 @@ import {
   HealthClient,
 } from "@fibchat/contracts/grpc/health/v1";
 import { type SpawnedServer, spawnServer } from "@fibchat/server-kit/testing";
-import { credentials, type ServiceError, status } from "@grpc/grpc-js";
+import { credentials, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   ackOf,
@@ -107,8 +107,7 @@ describeWithRedis("a chat server whose Redis goes away", { timeout: 30_000 }, ()
         "message store reachable again; health is SERVING",
       ]),
     );
-    const ended: (ServiceError | null)[] = await Promise.all([reader.end(), rejoined.end()]);
-    expect(ended).toEqual([null, null]);
+    expect(await Promise.all([reader.end(), rejoined.end()])).toEqual([null, null]);
     healthStatus.cancel();
   });
 });
