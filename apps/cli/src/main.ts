@@ -9,6 +9,9 @@ process.noDeprecation = true;
 
 // With stderr gone too (`2>&1 | head`) there is nowhere left to report anything.
 process.stderr.on("error", () => {});
+// Results handle a closed stdout themselves (see output.ts); this covers what commander writes,
+// such as `fibchat chat --help | head`, which would otherwise die of an unhandled EPIPE.
+process.stdout.on("error", () => {});
 
 const interrupt = new AbortController();
 process.on("SIGINT", () => {
