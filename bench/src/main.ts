@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createAgentLoadGenerator } from "./load/agent-load.js";
+import { createH2loadGenerator, h2loadVersion } from "./load/h2load.js";
+import { machineInfo } from "./machine.js";
+import { parseBenchOptions, USAGE } from "./options.js";
+import { renderTable } from "./report/markdown-report.js";
+import type { ScenarioResult } from "./report/results.js";
+import { writeResults } from "./report/write-results.js";
+import { SCENARIOS } from "./scenarios/index.js";
+import { serverCatalog } from "./servers.js";
+
+const options = parseBenchOptions(process.argv.slice(2));
+if (options === "help") {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const scenarios = SCENARIOS.filter(
+  (s) => options.only === undefined || options.only.includes(s.id),
+);
+if (scenarios.length === 0) throw new Error(`no scenario is called ${options.only?.join(", ")}`);
+
+const scratchDir = await mkdtemp(join(tmpdir(), "fibchat-bench-"));
+try {
+  const version = await h2loadVersion();
+  const load =
+    version === undefined
+      ? createAgentLoadGenerator("h2load is not installed; apt-get install nghttp2-client")
+      : createH2loadGenerator(version, scratchDir);
+  log(`${options.mode.name} mode; load generator: ${load.description}`);
+  const profileArgs = ["--cpu-prof", `--cpu-prof-dir=${join(options.outDir, "profiles")}`];
+  const context = {
+    mode: options.mode,
+    load,
+    servers: serverCatalog(scratchDir, options.profile ? profileArgs : []),
+    log,
+  };
+  const startedAt = new Date().toISOString();
+  const machine = await machineInfo();
+  const results: ScenarioResult[] = [];
+  for (const scenario of scenarios) {
+    log(`scenario ${scenario.id}`);
+    results.push(await scenario.run(context));
+  }
+  await writeResults(options.outDir, {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    mode: options.mode.name,
+    machine,
+    loadGenerator: load.description,
+    scenarios: results,
+  });
+  process.stdout.write(`${renderTable(results.flatMap((result) => result.rows))}\n`);
+  log(`results written to ${options.outDir}`);
+} finally {
+  await rm(scratchDir, { recursive: true, force: true });
+}

@@ -1,0 +1,51 @@
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { type BenchMode, FULL_MODE, QUICK_MODE } from "./scenarios/bench-context.js";
+
+/** What `node dist/main.js` was asked to do. */
+export interface BenchOptions {
+  readonly mode: BenchMode;
+  /** Where `latest.md`, `latest.json` and the charts go. */
+  readonly outDir: string;
+  /** Scenario ids to run; undefined runs them all. */
+  readonly only: readonly string[] | undefined;
+  /** Start fibchat's servers with `--cpu-prof`, writing profiles to `<out>/profiles`. */
+  readonly profile: boolean;
+}
+
+/** The committed results, `bench/results`: only a full run writes there unless told. */
+const RESULTS_DIR = fileURLToPath(new URL("../results", import.meta.url));
+/** Where a quick run writes by default: ignored by git, so it cannot replace the real results. */
+const QUICK_RESULTS_DIR = fileURLToPath(new URL("../results/tmp", import.meta.url));
+
+/** The usage text of `--help`. */
+export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--only ID,ID…] [--profile]
+
+  --quick      each scenario for a second or two (CI); the numbers are not comparable
+  --out DIR    where to write latest.md, latest.json and the charts
+               (default bench/results, or bench/results/tmp with --quick)
+  --only IDS   run only these scenarios: unary, streaming, chat, fan-out, memory, startup
+  --profile    run fibchat's servers with --cpu-prof; profiles go to DIR/profiles
+`;
+
+/** Parses the command line; throws with a readable message on a bad flag. */
+export function parseBenchOptions(argv: readonly string[]): BenchOptions | "help" {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: "boolean", default: false },
+      out: { type: "string" },
+      only: { type: "string" },
+      profile: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) return "help";
+  return {
+    mode: values.quick ? QUICK_MODE : FULL_MODE,
+    outDir: resolve(values.out ?? (values.quick ? QUICK_RESULTS_DIR : RESULTS_DIR)),
+    only: values.only?.split(",").map((id) => id.trim()),
+    profile: values.profile,
+  };
+}

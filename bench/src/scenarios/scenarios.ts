@@ -1,0 +1,17 @@
+import type { Scenario } from "./bench-context.js";
+import { chatThroughputScenario } from "./chat-throughput.js";
+import { fanOutScenario } from "./fan-out.js";
+import { slowReadersScenario } from "./slow-readers.js";
+import { startupScenario } from "./startup.js";
+import { streamingScenario } from "./streaming.js";
+import { unaryScenario } from "./unary.js";
+
+/** Every scenario, in the order a run goes through them. */
+export const SCENARIOS: readonly Scenario[] = [
+  unaryScenario,
+  streamingScenario,
+  chatThroughputScenario,
+  fanOutScenario,
+  slowReadersScenario,
+  startupScenario,
+];

@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ServerSpec } from "./process/server-process.js";
+
+/** Chat readers' queue limit, passed to fibchat and the baseline alike so both cut off alike. */
+export const CHAT_MAX_QUEUE = 1000;
+
+/** The servers the scenarios start. */
+export interface ServerCatalog {
+  /** fibchat's Fibonacci server; `info` logs one line per call, as its default does. */
+  fibonacci(logLevel?: "warn" | "info"): ServerSpec;
+  /** fibchat's chat server; each `sqlite` spec opens a fresh database file. */
+  chat(store: "memory" | "sqlite", logLevel?: "warn" | "info"): ServerSpec;
+  /** The bare grpc-js Fibonacci baseline. */
+  readonly bareFibonacci: ServerSpec;
+  /** The bare grpc-js chat baseline (acks at once, relays, stores nothing). */
+  readonly bareChat: ServerSpec;
+}
+
+const BASELINE_MAIN = fileURLToPath(new URL("./baseline/main.js", import.meta.url));
+
+/**
+ * Server specs. `scratchDir` holds the SQLite files; `nodeArgs` are added to fibchat's servers
+ * only (e.g. `--cpu-prof`), since they are the ones under study.
+ */
+export function serverCatalog(scratchDir: string, nodeArgs: readonly string[] = []): ServerCatalog {
+  const fibonacciMain = binOf("@fibchat/fibonacci-server");
+  const chatMain = binOf("@fibchat/chat-server");
+  let databases = 0;
+  return {
+    fibonacci: (logLevel = "warn") => ({
+      name: logLevel === "warn" ? "fibchat" : "fibchat (log info)",
+      main: fibonacciMain,
+      nodeArgs,
+      args: ["--log-level", logLevel],
+    }),
+    chat: (store, logLevel = "warn") => ({
+      name: `fibchat (${store})`,
+      main: chatMain,
+      nodeArgs,
+      args: [
+        "--log-level",
+        logLevel,
+        "--max-queue",
+        String(CHAT_MAX_QUEUE),
+        "--store",
+        store === "memory" ? "memory" : `sqlite:${join(scratchDir, `chat-${++databases}.sqlite`)}`,
+      ],
+    }),
+    bareFibonacci: {
+      name: "bare grpc-js",
+      main: BASELINE_MAIN,
+      nodeArgs: [],
+      args: ["--service", "fibonacci"],
+    },
+    bareChat: {
+      name: "bare grpc-js",
+      main: BASELINE_MAIN,
+      nodeArgs: [],
+      args: ["--service", "chat", "--max-queue", String(CHAT_MAX_QUEUE)],
+    },
+  };
+}
+
+/** The script a workspace package names in its `bin` field: the built server. */
+function binOf(name: string): string {
+  const manifestPath = createRequire(import.meta.url).resolve(`${name}/package.json`);
+  const manifest: unknown = JSON.parse(readFileSync(manifestPath, "utf8"));
+  const bin =
+    typeof manifest === "object" && manifest !== null && "bin" in manifest
+      ? manifest.bin
+      : undefined;
+  const script =
+    typeof bin === "string"
+      ? bin
+      : typeof bin === "object" && bin !== null
+        ? Object.values(bin).find((value) => typeof value === "string")
+        : undefined;
+  if (typeof script !== "string") throw new Error(`${name} has no bin to run`);
+  return resolve(dirname(manifestPath), script);
+}
