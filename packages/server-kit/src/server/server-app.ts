@@ -76,7 +76,8 @@ export interface ServerAppOptions {
 /** Creates (but does not bind) a server. Throws `ConfigError` for bad TLS or auth settings. */
 export function createServerApp({ config, log, onShutdown }: ServerAppOptions): ServerApp {
   const security = loadSecurity(config);
-  const interceptors = [accessLogInterceptor(log)];
+  // Below info level there is no access log to write, so no interceptor to pay for on every call.
+  const interceptors = log.isLevelEnabled("info") ? [accessLogInterceptor(log)] : [];
   // grpc-js applies interceptors so that later ones wrap earlier ones: auth comes after the
   // access log so that its refusals pass through, and are logged by, the access log.
   if (security.authToken !== undefined)
