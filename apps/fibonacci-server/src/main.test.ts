@@ -54,6 +54,15 @@ describe("the fibchat-fibonacci-server process", () => {
     expect(error?.stderr).toMatch(message);
   });
 
+  it("announces where it listens even at --log-level warn", async () => {
+    const server = await spawnServer(MAIN, ["--log-level", "warn"]);
+    expect(server.address).toMatch(/^127\.0\.0\.1:\d+$/);
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+    // Nothing below warn but the listening line itself.
+    expect(server.lines.map((line) => line.msg)).toEqual([`listening on ${server.address}`]);
+  });
+
   it("documents every option in --help", async () => {
     const { stdout } = await run(process.execPath, [MAIN, "--help"]);
     for (const flag of [

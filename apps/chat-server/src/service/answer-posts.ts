@@ -8,6 +8,7 @@ import { status } from "@grpc/grpc-js";
 import type { OwnPosts } from "../room-feed/index.js";
 import { parseClientMessageId, parseText } from "../rules/index.js";
 import type { MessageStore } from "../store/index.js";
+import { createInbox } from "./inbox.js";
 import { toChatMessage } from "./to-chat-message.js";
 
 /** Posts of one session being stored at once: enough for group commit to batch a burst. */
@@ -33,35 +34,40 @@ export async function* answerPosts(
   requests: AsyncIterator<SendAndReceiveMessageRequest>,
   session: PostingSession,
 ): AsyncGenerator<SendAndReceiveMessageResponse> {
-  const answers: Promise<SendAndReceiveMessageResponse>[] = [];
-  let nextRequest: Promise<IteratorResult<SendAndReceiveMessageRequest>> | undefined = handled(
-    requests.next(),
-  );
+  /** Answers in the order of their posts; `settled` once the answer can be taken without waiting. */
+  const pending: { readonly answer: Promise<SendAndReceiveMessageResponse>; settled: boolean }[] =
+    [];
+  // Woken by an arriving request or a settling answer: each promise hands over exactly once.
+  const inbox = createInbox<IteratorResult<SendAndReceiveMessageRequest> | "settled">();
+  let pulling = false;
+  let ended = false;
+  const pullRequest = () => {
+    pulling = true;
+    requests.next().then((result) => {
+      pulling = false;
+      inbox.push(result);
+    }, inbox.fail);
+  };
   for (;;) {
-    const oldest = answers[0];
-    if (nextRequest === undefined || answers.length >= MAX_POSTS_IN_FLIGHT) {
-      if (oldest === undefined) return;
-      answers.shift();
-      yield await oldest;
+    for (let head = pending[0]; head?.settled; head = pending[0]) {
+      pending.shift();
+      yield await head.answer;
+    }
+    if (ended && pending.length === 0) return;
+    if (!ended && !pulling && pending.length < MAX_POSTS_IN_FLIGHT) pullRequest();
+    const event = await inbox.take();
+    if (event === "settled") continue;
+    if (event.done) {
+      ended = true;
       continue;
     }
-    const next = await (oldest === undefined
-      ? nextRequest.then((request) => ({ request }))
-      : Promise.race([
-          nextRequest.then((request) => ({ request })),
-          oldest.then(() => ({ request: undefined })),
-        ]));
-    if (next.request === undefined) {
-      answers.shift();
-      if (oldest !== undefined) yield await oldest;
-      continue;
-    }
-    if (next.request.done) {
-      nextRequest = undefined;
-      continue;
-    }
-    answers.push(handled(answer(next.request.value, session)));
-    nextRequest = handled(requests.next());
+    const entry = { answer: answer(event.value, session), settled: false };
+    const settle = () => {
+      entry.settled = true;
+      inbox.push("settled");
+    };
+    entry.answer.then(settle, settle);
+    pending.push(entry);
   }
 }
 
@@ -105,11 +111,4 @@ async function post(
   return {
     event: { $case: "ack", value: { clientMessageId, message: toChatMessage(message), duplicate } },
   };
-}
-
-// Answers and the next request wait while something else is awaited; one that fails meanwhile
-// must not count as an unhandled rejection. Its error still reaches the session when its turn comes.
-function handled<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => {});
-  return promise;
 }

@@ -7,12 +7,18 @@ import { type CallContext, RpcError } from "@fibchat/server-kit";
 import { status } from "@grpc/grpc-js";
 import { type ConnectedSessions, createOwnPosts, openRoomFeed } from "../room-feed/index.js";
 import { parseAuthor, parseRoom } from "../rules/index.js";
-import type { MessageStore } from "../store/index.js";
+import type { MessageStore, StoredMessage } from "../store/index.js";
 import { answerPosts } from "./answer-posts.js";
 import type { ChatMetrics } from "./chat-metrics.js";
+import { createInbox } from "./inbox.js";
 import { required } from "./request-rules.js";
 import { slowConsumerRpcError, slowConsumerStatus } from "./slow-consumer-status.js";
 import { toChatMessage } from "./to-chat-message.js";
+
+/** What the session loop waits for: an answer to a post, or a message of the room. */
+type SessionEvent =
+  | { readonly kind: "answer"; readonly result: IteratorResult<SendAndReceiveMessageResponse> }
+  | { readonly kind: "message"; readonly result: IteratorResult<StoredMessage> };
 
 /** What a chat session needs. */
 export interface ChatSessionDeps {
@@ -72,30 +78,32 @@ async function* inRoom(
   });
   const feed = roomFeed[Symbol.asyncIterator]();
   const answers = answerPosts(input, { store, room, author, maxTextBytes, ownPosts });
-  let nextAnswer = settled(answers.next());
-  let nextMessage = settled(feed.next());
+  // One pending `next()` per source, each handing its result to the inbox exactly once.
+  const inbox = createInbox<SessionEvent>();
+  const pullAnswer = () =>
+    answers.next().then((result) => inbox.push({ kind: "answer", result }), inbox.fail);
+  const pullMessage = () =>
+    feed.next().then((result) => inbox.push({ kind: "message", result }), inbox.fail);
+  pullAnswer();
+  pullMessage();
   try {
     for (;;) {
-      const event = await Promise.race([
-        nextAnswer.then((answer) => ({ answer })),
-        nextMessage.then((message) => ({ message })),
-      ]);
-      if ("answer" in event) {
+      const event = await inbox.take();
+      if (event.kind === "answer") {
         // The client half-closed and every post is answered: the session is over.
-        if (event.answer.done) return;
-        yield event.answer.value;
-        nextAnswer = settled(answers.next());
+        if (event.result.done) return;
+        yield event.result.value;
+        pullAnswer();
         continue;
       }
-      if (event.message.done) {
-        nextMessage = new Promise(() => {});
-        continue;
-      }
-      const message = event.message.value;
-      nextMessage = settled(feed.next());
+      // A feed only ends when the session's signal aborts; the loop then ends through it.
+      if (event.result.done) continue;
+      const message = event.result.value;
+      pullMessage();
       // Own posts were acknowledged; the session receives the messages of the others.
-      if (!(await ownPosts.isOwn(message)))
+      if (!(await ownPosts.isOwn(message))) {
         yield { event: { $case: "message", value: toChatMessage(message) } };
+      }
     }
   } catch (error) {
     throw slowConsumerStatus(error, "replay_after_id");
@@ -108,11 +116,4 @@ async function* inRoom(
     leave();
     void answers.return(undefined).catch(() => {});
   }
-}
-
-// Both sources are raced on every turn; the loser's eventual rejection is handled here so it
-// cannot become an unhandledRejection, and still reaches the loop when it is awaited.
-function settled<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => {});
-  return promise;
 }

@@ -34,6 +34,12 @@ interface PendingAppend {
   readonly reject: (error: unknown) => void;
 }
 
+/** How long appends may wait to share a transaction (group commit). */
+const GROUP_COMMIT_WINDOW_MS = 1;
+
+/** Appends committed in one transaction at most; a full batch is committed at once. */
+const MAX_BATCH = 512;
+
 // SQLite stores integers as signed 64-bit; no id can exceed this.
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -118,10 +124,11 @@ export function createSqliteStore({ path, onCommit }: SqliteStoreOptions): Messa
 
   const listeners = createListenerSet();
   let pending: PendingAppend[] = [];
-  let scheduledFlush: NodeJS.Immediate | undefined;
+  let scheduledFlush: NodeJS.Timeout | undefined;
   let closed = false;
 
   function flush(): void {
+    if (scheduledFlush !== undefined) clearTimeout(scheduledFlush);
     scheduledFlush = undefined;
     const batch = pending;
     pending = [];
@@ -151,11 +158,13 @@ export function createSqliteStore({ path, onCommit }: SqliteStoreOptions): Messa
       if (closed) return Promise.reject(new MessageStoreClosedError());
       return new Promise((resolve, reject) => {
         pending.push({ input, resolve, reject });
-        // setImmediate runs after the loop's poll phase, so every append made
-        // while handling this turn's I/O joins the batch. While a commit's
-        // fsync blocks the loop, new requests wait in the kernel and form the
-        // next batch: batches grow with load without a latency timer.
-        scheduledFlush ??= setImmediate(flush);
+        // A batch collects for up to GROUP_COMMIT_WINDOW_MS. One turn of the
+        // event loop is not enough: a grpc-js client writes each message of a
+        // stream in its own socket write, so a session's posts arrive one per
+        // turn, and flushing per turn commits (and fsyncs) one post at a time
+        // (strace in bench/results/NOTES.md). A millisecond is below one fsync.
+        if (pending.length >= MAX_BATCH) flush();
+        else scheduledFlush ??= setTimeout(flush, GROUP_COMMIT_WINDOW_MS);
       });
     },
 
@@ -190,10 +199,7 @@ export function createSqliteStore({ path, onCommit }: SqliteStoreOptions): Messa
     async close() {
       if (closed) return;
       closed = true;
-      if (scheduledFlush !== undefined) {
-        clearImmediate(scheduledFlush);
-        flush();
-      }
+      if (scheduledFlush !== undefined) flush();
       db.close();
     },
   };

@@ -37,7 +37,7 @@ export function unary<Req, Res>(
   return (call, callback) => {
     const scope = openCallScope(call, runtime, { streaming: false });
     // `async` wrapper: a handler that throws synchronously rejects instead.
-    const run = async () => handler(call.request, scope.context);
+    const run = async () => handler(call.request, scope);
     run().then(
       (response) => {
         scope.finish();
@@ -45,7 +45,7 @@ export function unary<Req, Res>(
       },
       (error: unknown) => {
         scope.finish();
-        callback(settleError(error, scope.context));
+        callback(settleError(error, scope));
       },
     );
   };
@@ -61,8 +61,7 @@ export function serverStreaming<Req, Res>(
 ): handleServerStreamingCall<Req, Res> {
   return (call) => {
     const scope = openCallScope(call, runtime, { streaming: true });
-    const run = async () =>
-      writeAll(call, handler(call.request, scope.context), scope.context.signal);
+    const run = async () => writeAll(call, handler(call.request, scope), scope.signal);
     finishStream(call, run(), scope);
   };
 }
@@ -78,9 +77,8 @@ export function bidiStreaming<Req, Res>(
 ): handleBidiStreamingCall<Req, Res> {
   return (call) => {
     const scope = openCallScope(call, runtime, { streaming: true });
-    const { signal } = scope.context;
-    const run = async () =>
-      writeAll(call, handler(readRequests(call, signal), scope.context), signal);
+    const { signal } = scope;
+    const run = async () => writeAll(call, handler(readRequests(call, signal), scope), signal);
     finishStream(call, run(), scope);
   };
 }
@@ -96,7 +94,7 @@ function finishStream<Req, Res>(
       call.end();
     },
     (error: unknown) => {
-      const { code, details } = settleError(error, scope.context);
+      const { code, details } = settleError(error, scope);
       scope.finish();
       // grpc-js turns an 'error' event on a server stream into the call's final status, sent
       // after the messages already written.

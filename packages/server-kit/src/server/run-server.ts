@@ -54,16 +54,8 @@ export async function runServer<Table extends OptionTable>(
     log.fatal({ err: reason }, "unhandled promise rejection; exiting");
     process.exit(1);
   });
-  try {
-    await app.listen();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      log.fatal(error.message);
-      return exitWithConfigError(spec.command, error);
-    }
-    throw error;
-  }
-
+  // Signal handlers go in before listening: a supervisor may signal as soon as it reads the
+  // listening line, and Node's default for SIGTERM would kill the process without a shutdown.
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
@@ -82,6 +74,15 @@ export async function runServer<Table extends OptionTable>(
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  try {
+    await app.listen();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      log.fatal(error.message);
+      return exitWithConfigError(spec.command, error);
+    }
+    throw error;
+  }
 }
 
 function exitWithConfigError(command: string, error: unknown): never {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import {
   type Server as GrpcServer,
   Server,
@@ -96,6 +97,8 @@ export function createServerApp({ config, log, onShutdown }: ServerAppOptions): 
     }),
   });
   const shutdownController = new AbortController();
+  // Every open stream listens for shutdown: more than ten is normal, not a leak.
+  setMaxListeners(0, shutdownController.signal);
   const health = new HealthImplementation({ "": "NOT_SERVING" });
   const serviceNames: string[] = [];
   let listening = false;
@@ -124,7 +127,13 @@ export function createServerApp({ config, log, onShutdown }: ServerAppOptions): 
       const bound = { host: config.host, port, address: `${bracketed(config.host)}:${port}` };
       listening = true;
       reportHealth();
-      log.info(
+      // The listening line is the server's interface to scripts and tests (it names the port
+      // of `--port 0`), so it is written at any level but silent.
+      const announce =
+        log.isLevelEnabled("info") || log.level === "silent"
+          ? log
+          : log.child({}, { level: "info" });
+      announce.info(
         {
           address: bound.address,
           services: serviceNames,
