@@ -6,6 +6,7 @@ import { createAgentLoadGenerator } from "./load/agent-load.js";
 import { createH2loadGenerator, h2loadVersion } from "./load/h2load.js";
 import { machineInfo } from "./machine.js";
 import { parseBenchOptions, USAGE } from "./options.js";
+import { killChildren } from "./process/child-registry.js";
 import { renderTable } from "./report/markdown-report.js";
 import type { ScenarioResult } from "./report/results.js";
 import { writeResults } from "./report/write-results.js";
@@ -18,6 +19,13 @@ if (options === "help") {
   process.exit(0);
 }
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping servers and agents`);
+    killChildren();
+    process.exit(130);
+  });
+}
 const scenarios = SCENARIOS.filter(
   (s) => options.only === undefined || options.only.includes(s.id),
 );
@@ -25,11 +33,15 @@ if (scenarios.length === 0) throw new Error(`no scenario is called ${options.onl
 
 const scratchDir = await mkdtemp(join(tmpdir(), "fibchat-bench-"));
 try {
-  const version = await h2loadVersion();
+  const version = options.h2load ? await h2loadVersion() : undefined;
   const load =
-    version === undefined
-      ? createAgentLoadGenerator("h2load is not installed; apt-get install nghttp2-client")
-      : createH2loadGenerator(version, scratchDir);
+    version !== undefined
+      ? createH2loadGenerator(version, scratchDir)
+      : createAgentLoadGenerator(
+          options.h2load
+            ? "h2load is not installed; apt-get install nghttp2-client for lighter load generation"
+            : "--no-h2load",
+        );
   log(`${options.mode.name} mode; load generator: ${load.description}`);
   const profileArgs = ["--cpu-prof", `--cpu-prof-dir=${join(options.outDir, "profiles")}`];
   const context = {
@@ -56,5 +68,6 @@ try {
   process.stdout.write(`${renderTable(results.flatMap((result) => result.rows))}\n`);
   log(`results written to ${options.outDir}`);
 } finally {
+  killChildren();
   await rm(scratchDir, { recursive: true, force: true });
 }

@@ -12,6 +12,8 @@ export interface BenchOptions {
   readonly only: readonly string[] | undefined;
   /** Start fibchat's servers with `--cpu-prof`, writing profiles to `<out>/profiles`. */
   readonly profile: boolean;
+  /** Use the grpc-js load agent even where h2load is installed. */
+  readonly h2load: boolean;
 }
 
 /** The committed results, `bench/results`: only a full run writes there unless told. */
@@ -20,24 +22,27 @@ const RESULTS_DIR = fileURLToPath(new URL("../results", import.meta.url));
 const QUICK_RESULTS_DIR = fileURLToPath(new URL("../results/tmp", import.meta.url));
 
 /** The usage text of `--help`. */
-export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--only ID,ID…] [--profile]
+export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--only ID,ID…] [--profile] [--no-h2load]
 
   --quick      each scenario for a second or two (CI); the numbers are not comparable
   --out DIR    where to write latest.md, latest.json and the charts
                (default bench/results, or bench/results/tmp with --quick)
   --only IDS   run only these scenarios: unary, streaming, chat, fan-out, memory, startup
   --profile    run fibchat's servers with --cpu-prof; profiles go to DIR/profiles
+  --no-h2load  generate unary and streaming load with grpc-js agents even if h2load is installed
 `;
 
 /** Parses the command line; throws with a readable message on a bad flag. */
 export function parseBenchOptions(argv: readonly string[]): BenchOptions | "help" {
   const { values } = parseArgs({
     args: [...argv],
+    allowNegative: true,
     options: {
       quick: { type: "boolean", default: false },
       out: { type: "string" },
       only: { type: "string" },
       profile: { type: "boolean", default: false },
+      h2load: { type: "boolean", default: true },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -47,5 +52,6 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | "help
     outDir: resolve(values.out ?? (values.quick ? QUICK_RESULTS_DIR : RESULTS_DIR)),
     only: values.only?.split(",").map((id) => id.trim()),
     profile: values.profile,
+    h2load: values.h2load,
   };
 }

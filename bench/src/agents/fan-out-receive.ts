@@ -2,12 +2,13 @@ import { status } from "@grpc/grpc-js";
 import { createLatencyRecorder } from "../stats/latency-recorder.js";
 import { announce, readFlags, wallClockMs } from "./agent-io.js";
 import type { AgentReport } from "./agent-report.js";
-import { type BenchSession, joinRoom } from "./chat-session.js";
-import { chatClient, describeFailure, waitForSessions } from "./clients.js";
+import { chatClient, waitForSessions } from "./clients.js";
+import { openWireSession } from "./wire-chat-session.js";
 
 /**
- * The receiving side of fan-out: `sessions` sessions join `room`, each on its own connection;
- * once the server counts them all the agent announces `ready`. Each message's text is the wall
+ * The receiving side of fan-out: `sessions` sessions join `room`, each on its own connection
+ * (plain HTTP/2, see `openWireSession`); once the server counts them all the agent announces
+ * `ready`. Each message's text is the wall
  * clock at which the poster sent it, so latency = receipt − send across processes. Ends when
  * every session has `expect` messages or was cut off, or after `timeout-ms`. Reports its own CPU
  * use from `ready` to the end as `cpuPercent` (% of one core).
@@ -33,11 +34,10 @@ export async function fanOutReceive(args: readonly string[]): Promise<AgentRepor
     if (++settled === sessions) allSettled();
   };
 
-  const clients = Array.from({ length: sessions }, () => chatClient(target));
-  const joined: BenchSession[] = clients.map((client, index) => {
+  const joined = Array.from({ length: sessions }, (_, index) => {
     let received = 0;
     let over = false;
-    return joinRoom(client, room, `reader-${index}`, {
+    return openWireSession(target, room, `reader-${index}`, {
       onMessage(text) {
         const sentAt = Number(text);
         if (over || !Number.isFinite(sentAt)) return;
@@ -48,14 +48,14 @@ export async function fanOutReceive(args: readonly string[]): Promise<AgentRepor
           settle();
         }
       },
-      onError(error) {
-        // Cancelling the sessions left at the end is not a failure of theirs.
+      onEnd(code, details) {
+        // Closing the sessions left at the end is not a failure of theirs.
         if (over || finished) return;
         over = true;
-        if ("code" in error && error.code === status.RESOURCE_EXHAUSTED) cutOff++;
+        if (code === status.RESOURCE_EXHAUSTED) cutOff++;
         else {
           failures++;
-          firstFailure ||= describeFailure(error);
+          firstFailure ||= `${status[code] ?? code} ${details}`;
         }
         settle();
       },
@@ -72,8 +72,8 @@ export async function fanOutReceive(args: readonly string[]): Promise<AgentRepor
   const seconds = (performance.now() - readyAt) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   finished = true;
-  for (const session of joined) session.call.cancel();
-  for (const client of [...clients, stats]) client.close();
+  for (const session of joined) session.close();
+  stats.close();
   return {
     completed: latency.count,
     seconds,

@@ -1,5 +1,6 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { trackChild } from "../process/child-registry.js";
 import { type AgentReport, isAgentMessage } from "./agent-report.js";
 
 /** The agents, as `agents/main.ts` names them. */
@@ -35,6 +36,7 @@ export function startAgent(
   const args = [name, ...Object.entries(flags).map(([flag, value]) => `--${flag}=${value}`)];
   const child = fork(AGENT_MAIN, args, { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   if (child.pid === undefined) throw new Error(`agent ${name} did not start`);
+  trackChild(child);
   const seen = new Set<string>();
   const waiting = new Map<string, (() => void)[]>();
   let settle: { resolve(report: AgentReport): void; reject(error: Error): void } | undefined;

@@ -18,8 +18,6 @@ interface Member {
   readonly call: Session;
   /** Set while `write()` has returned false and `'drain'` has not come yet. */
   congested: boolean;
-  /** Messages written while congested: each one waits in grpc-js's buffer. */
-  backlog: number;
   /** Cut off for falling behind: nothing more is written. */
   cutOff: boolean;
 }
@@ -28,8 +26,9 @@ interface Member {
  * A chat server with nothing but the protocol: each post is acknowledged at once with an id from
  * a counter (no storage, no validation, no replay) and relayed to the room's other sessions. It
  * keeps the two rules any correct server needs: a session whose client does not read its acks is
- * not read from until `'drain'`, and a session that falls more than `maxQueue` messages behind is
- * ended with `RESOURCE_EXHAUSTED` rather than buffered without bound (grpc-node #1332).
+ * not read from until `'drain'`, and a session with more than `maxQueue` messages waiting in
+ * grpc-js's buffer is ended with `RESOURCE_EXHAUSTED` rather than buffered without bound
+ * (grpc-node #1332).
  * `GetStats` reports connected sessions only; `GetMessages` is not implemented.
  */
 export function createChatBaseline({ maxQueue }: ChatBaselineOptions): ChatServiceServer {
@@ -44,7 +43,8 @@ export function createChatBaseline({ maxQueue }: ChatBaselineOptions): ChatServi
 
   const send = (room: string, member: Member, response: SendAndReceiveMessageResponse) => {
     if (member.cutOff) return;
-    if (member.congested && ++member.backlog > maxQueue) {
+    // In object mode, writableLength counts the messages grpc-js holds for this session.
+    if (member.call.writableLength >= maxQueue) {
       member.cutOff = true;
       leave(room, member);
       endWithStatus(member.call, status.RESOURCE_EXHAUSTED, "fell behind; rejoin");
@@ -52,7 +52,6 @@ export function createChatBaseline({ maxQueue }: ChatBaselineOptions): ChatServi
     }
     if (member.call.write(response) || member.congested) return;
     member.congested = true;
-    member.backlog = 0;
     member.call.pause();
     member.call.once("drain", () => {
       member.congested = false;
@@ -73,7 +72,7 @@ export function createChatBaseline({ maxQueue }: ChatBaselineOptions): ChatServi
       endWithStatus(call, status.UNIMPLEMENTED, "the baseline stores no messages");
     },
     sendAndReceiveMessage(call) {
-      const member: Member = { call, congested: false, backlog: 0, cutOff: false };
+      const member: Member = { call, congested: false, cutOff: false };
       let joined: { room: string; author: string } | undefined;
       call.on("data", ({ action }: SendAndReceiveMessageRequest) => {
         if (action?.$case === "join" && joined === undefined) {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { connectionPlan } from "./connection-plan.js";
 import { expectedNumbers, unaryResponseBytes } from "./expected-responses.js";
-import { grpcFrame } from "./grpc-frame.js";
 import { parseH2loadLog, parseH2loadOutput } from "./h2load.js";
 
 // The tail of a real `h2load -D3 --warm-up-time 1` run against the fibonacci server.
@@ -42,12 +41,6 @@ describe("parseH2loadLog", () => {
     const log =
       "1795215724960328\t200\t902\n1795215724960329\t-1\t5\n1795215724960329\t0\t1500\n\n";
     expect(parseH2loadLog(log)).toEqual([0.902, 1.5]);
-  });
-});
-
-describe("grpcFrame", () => {
-  it("prefixes a zero flag byte and the big-endian length", () => {
-    expect([...grpcFrame(Uint8Array.of(8, 20))]).toEqual([0, 0, 0, 0, 2, 8, 20]);
   });
 });
 

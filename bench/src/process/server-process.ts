@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { connect, createServer } from "node:net";
 import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
+import { trackChild } from "./child-registry.js";
 import { readMemoryUse } from "./proc-stats.js";
 
 /** How to start one server under test. */
@@ -60,6 +61,7 @@ export async function startServer(
   const child = spawn(process.execPath, argv, {
     stdio: ["ignore", "pipe", "pipe"],
   });
+  trackChild(child);
   const exited = once(child, "exit");
   const stderr = tail(child.stderr);
   const abort = new AbortController();

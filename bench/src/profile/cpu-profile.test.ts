@@ -9,7 +9,11 @@ describe("summarizeProfile", () => {
       nodes: [
         { id: 1, callFrame: frame("(idle)", "") },
         { id: 2, callFrame: frame("write", "file:///x/node_modules/@grpc/grpc-js/build/a.js") },
-        { id: 3, callFrame: frame("post", "file:///work/apps/chat-server/dist/post.js") },
+        {
+          id: 3,
+          callFrame: frame("post", "file:///work/apps/chat-server/dist/post.js"),
+          children: [2],
+        },
       ],
       samples: [2, 3, 2, 1, 99],
       timeDeltas: [1000, 2000, 3000, 500, 500],
@@ -25,7 +29,17 @@ describe("summarizeProfile", () => {
       label: "write (build/a.js:10)",
       origin: "@grpc/grpc-js",
       selfMs: 4,
+      totalMs: 4,
     });
+    // post ran 2 ms itself and called write for 4 ms.
+    expect(summary.fibchatFunctions).toEqual([
+      {
+        label: "post (dist/post.js:10)",
+        origin: "fibchat apps/chat-server",
+        selfMs: 2,
+        totalMs: 6,
+      },
+    ]);
   });
 
   it("rejects JSON that is not a CPU profile", () => {

@@ -1,10 +1,13 @@
-/** Self time of one function in a V8 CPU profile. */
+/** Time of one function in a V8 CPU profile. */
 export interface FunctionCost {
   /** `name (file:line)`, or V8's own label such as `(garbage collector)`. */
   readonly label: string;
   /** Where the code comes from: an npm package, `node:` internals, `fibchat`, or V8. */
   readonly origin: string;
+  /** Samples in the function itself. */
   readonly selfMs: number;
+  /** Samples in the function or anything it called (recursion counted once). */
+  readonly totalMs: number;
 }
 
 /** Where the time of a profile went. */
@@ -14,11 +17,14 @@ export interface ProfileSummary {
   readonly origins: readonly { readonly origin: string; readonly selfMs: number }[];
   /** The costliest functions by self time, largest first. */
   readonly functions: readonly FunctionCost[];
+  /** fibchat's own functions by total time, largest first: what each layer costs in all. */
+  readonly fibchatFunctions: readonly FunctionCost[];
 }
 
 interface ProfileNode {
   readonly id: number;
   readonly callFrame: { functionName: string; url: string; lineNumber: number };
+  readonly children?: readonly number[];
 }
 
 /**
@@ -28,31 +34,63 @@ interface ProfileNode {
 export function summarizeProfile(profile: unknown, top = 25): ProfileSummary {
   const { nodes, samples, timeDeltas } = checkProfile(profile);
   const byId = new Map(nodes.map((node) => [node.id, node]));
-  const self = new Map<string, FunctionCost>();
+  const parentOf = new Map<number, number>();
+  for (const node of nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const costs = new Map<
+    string,
+    { label: string; origin: string; selfMs: number; totalMs: number }
+  >();
+  const costOf = (node: ProfileNode) => {
+    const label = labelOf(node);
+    let cost = costs.get(label);
+    if (cost === undefined) {
+      cost = {
+        label,
+        origin: originOf(node.callFrame.url, node.callFrame.functionName),
+        selfMs: 0,
+        totalMs: 0,
+      };
+      costs.set(label, cost);
+    }
+    return cost;
+  };
   let totalMs = 0;
   samples.forEach((id, i) => {
-    const node = byId.get(id);
     const ms = (timeDeltas[i] ?? 0) / 1000;
     totalMs += ms;
-    if (node === undefined) return;
-    const label = labelOf(node);
-    const previous = self.get(label);
-    self.set(label, {
-      label,
-      origin: originOf(node.callFrame.url, node.callFrame.functionName),
-      selfMs: (previous?.selfMs ?? 0) + ms,
-    });
+    const leaf = byId.get(id);
+    if (leaf === undefined) return;
+    costOf(leaf).selfMs += ms;
+    const onStack = new Set<string>();
+    for (
+      let node: ProfileNode | undefined = leaf;
+      node;
+      node = byId.get(parentOf.get(node.id) ?? -1)
+    ) {
+      const cost = costOf(node);
+      if (!onStack.has(cost.label)) cost.totalMs += ms;
+      onStack.add(cost.label);
+    }
   });
   const origins = new Map<string, number>();
-  for (const cost of self.values()) {
+  for (const cost of costs.values()) {
     origins.set(cost.origin, (origins.get(cost.origin) ?? 0) + cost.selfMs);
   }
+  const all = [...costs.values()];
   return {
     totalMs,
     origins: [...origins]
       .map(([origin, selfMs]) => ({ origin, selfMs }))
+      .filter(({ selfMs }) => selfMs > 0)
       .sort((a, b) => b.selfMs - a.selfMs),
-    functions: [...self.values()].sort((a, b) => b.selfMs - a.selfMs).slice(0, top),
+    functions: all
+      .filter((cost) => cost.selfMs > 0)
+      .sort((a, b) => b.selfMs - a.selfMs)
+      .slice(0, top),
+    fibchatFunctions: all
+      .filter((cost) => cost.origin.startsWith("fibchat "))
+      .sort((a, b) => b.totalMs - a.totalMs)
+      .slice(0, top),
   };
 }
 
@@ -99,6 +137,12 @@ function checkProfile(profile: unknown): {
 function isProfileNode(value: unknown): value is ProfileNode {
   if (typeof value !== "object" || value === null) return false;
   if (!("id" in value) || typeof value.id !== "number" || !("callFrame" in value)) return false;
+  if (
+    "children" in value &&
+    !(Array.isArray(value.children) && value.children.every((id) => typeof id === "number"))
+  ) {
+    return false;
+  }
   const frame = value.callFrame;
   return (
     typeof frame === "object" &&

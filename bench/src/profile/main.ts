@@ -17,5 +17,9 @@ for (const file of files) {
   }
   lines.push("by function (self time):");
   for (const { label, selfMs } of summary.functions) lines.push(`  ${share(selfMs)}  ${label}`);
+  lines.push("fibchat's functions (total time, callees included):");
+  for (const { label, totalMs } of summary.fibchatFunctions) {
+    lines.push(`  ${share(totalMs)}  ${label}`);
+  }
   process.stdout.write(`${lines.join("\n")}\n\n`);
 }

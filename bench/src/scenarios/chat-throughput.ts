@@ -33,7 +33,7 @@ export const chatThroughputScenario: Scenario = {
       const lines: LatencyLine[] = [];
       for (const sessions of SESSION_COUNTS) {
         const rounds = await alternate(contenders, mode.rounds, (server, round) => {
-          log(`chat, ${sessions} sessions: ${server.name}, round ${round + 1}`);
+          log(`chat, ${sessions} session(s): ${server.name}, round ${round + 1}`);
           return measurePosting(server, sessions, mode);
         });
         const peaks = await Promise.all(contenders.map((server) => server.peakRssBytes()));
@@ -41,7 +41,8 @@ export const chatThroughputScenario: Scenario = {
           measurementOf(server.name, rounds[i] ?? [], peaks[i]),
         );
         if (!sqlite || !memory || !bare) throw new Error("no chat measurement");
-        const scenario = `chat posts acked, ${sessions} session${sessions > 1 ? "s" : ""} × window ${WINDOW}`;
+        const who = `${sessions} session${sessions > 1 ? "s" : ""}`;
+        const scenario = `chat posts acked, ${who} × window ${WINDOW}`;
         rows.push(
           {
             scenario,
@@ -56,7 +57,7 @@ export const chatThroughputScenario: Scenario = {
           },
           { scenario, metric: "acks/s", better: "higher", fibchat: memory, baseline: bare },
         );
-        notes.push(`${sessions} session(s), server CPU: ${cpuNote([sqlite, memory, bare])}.`);
+        notes.push(`${who}, server CPU: ${cpuNote([sqlite, memory, bare])}.`);
         notes.push(
           ...contenders.flatMap((server, i) => problemNotes(server.name, rounds[i] ?? [])),
         );
@@ -67,7 +68,7 @@ export const chatThroughputScenario: Scenario = {
         ] as const) {
           if (measured.latency === undefined) continue;
           lines.push({
-            name: `${measured.server}, ${sessions} sessions`,
+            name: `${measured.server}, ${who}`,
             summary: measured.latency,
             dashed,
           });

@@ -58,7 +58,12 @@ export const fanOutScenario: Scenario = {
         const [memory, sqlite, bare] = measured;
         if (!memory || !sqlite || !bare) throw new Error("no fan-out measurement");
         const scenario = `fan-out: 1 poster at ${rate.toLocaleString("en-US")}/s → ${SESSIONS} sessions, p99 delivery`;
-        const row = (fibchat: Measurement): ComparisonRow => ({
+        // Latency covers delivered messages only, so a round that lost some cannot meet the target.
+        const deliveredAll = (index: number) =>
+          (rounds[index] ?? []).every(
+            (round) => round.receivers.completed >= (round.receivers.counters.expected ?? 0),
+          );
+        const row = (fibchat: Measurement, index: number): ComparisonRow => ({
           scenario,
           metric: "ms",
           better: "lower",
@@ -66,12 +71,12 @@ export const fanOutScenario: Scenario = {
           baseline: bare,
           ...(rate === TARGET_RATE && {
             target: {
-              description: `p99 ≤ ${P99_TARGET_MS} ms`,
-              met: fibchat.value <= P99_TARGET_MS,
+              description: `p99 ≤ ${P99_TARGET_MS} ms, all delivered`,
+              met: fibchat.value <= P99_TARGET_MS && deliveredAll(index),
             },
           }),
         });
-        rows.push(row(memory), row(sqlite));
+        rows.push(row(memory, 0), row(sqlite, 1));
         notes.push(
           ...contenders.map((server, i) => fanOutNote(server.name, rate, rounds[i] ?? [])),
           ...contenders.flatMap((server, i) => problemNotes(server.name, rounds[i] ?? [])),
@@ -86,7 +91,7 @@ export const fanOutScenario: Scenario = {
       }
       notes.push(
         `Latency is from the poster writing a message to a receiver decoding it: both client processes stamp times with performance.timeOrigin + performance.now() (same machine clock). Each round lasts ${mode.fanOutMs} ms; the value is the median over rounds of each round's p99; "max" is the median of the rounds' maxima.`,
-        `The ${SESSIONS} receiving sessions share one client process with ${SESSIONS} connections; with the server and the poster that is three busy processes on this machine's cores, so latency includes time waiting for a core.`,
+        `The ${SESSIONS} receiving sessions share one client process, each on its own HTTP/2 connection, reading with plain node:http2 and the generated decoder rather than grpc-js: grpc-js's client could not read ${(SESSIONS * TARGET_RATE).toLocaleString("en-US")} messages/s in one process on this machine and would have measured itself. The poster is a grpc-js client in a second process; with the server that is three busy processes on this machine's cores, so latency includes time waiting for a core. Server CPU above is % of one core while posting.`,
       );
       return {
         id: "fan-out",
