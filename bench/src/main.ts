@@ -7,6 +7,7 @@ import { createH2loadGenerator, h2loadVersion } from "./load/h2load.js";
 import { machineInfo } from "./machine.js";
 import { parseBenchOptions, USAGE } from "./options.js";
 import { killChildren } from "./process/child-registry.js";
+import { startForeignCpuMeter } from "./process/foreign-cpu.js";
 import { renderTable } from "./report/markdown-report.js";
 import type { ScenarioResult } from "./report/results.js";
 import { writeResults } from "./report/write-results.js";
@@ -55,7 +56,12 @@ try {
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
     log(`scenario ${scenario.id}`);
-    results.push(await scenario.run(context));
+    const otherCpu = await startForeignCpuMeter();
+    const result = await scenario.run(context);
+    const otherCpuPercent = await otherCpu();
+    if (otherCpuPercent > 10)
+      log(`other processes used ${Math.round(otherCpuPercent)} % of a core`);
+    results.push({ ...result, otherCpuPercent });
   }
   await writeResults(options.outDir, {
     startedAt,

@@ -4,7 +4,7 @@ import { readFile } from "node:fs/promises";
  * Linux reports CPU time in /proc in USER_HZ ticks, which the kernel ABI fixes at 100 per second
  * on every architecture Node supports (`getconf CLK_TCK`).
  */
-const TICKS_PER_SECOND = 100;
+export const TICKS_PER_SECOND = 100;
 
 /** A `kB` field of /proc/<pid>/status (e.g. `VmHWM`), in bytes; undefined if absent. */
 export function parseStatusBytes(status: string, field: string): number | undefined {

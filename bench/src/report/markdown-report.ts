@@ -60,8 +60,14 @@ export function renderReport(results: BenchResults): string {
   ];
   for (const scenario of results.scenarios) {
     sections.push(`## ${scenario.title}`, "", `![${scenario.title}](${scenario.id}.svg)`, "");
-    for (const note of scenario.notes) sections.push(`- ${note}`);
-    if (scenario.notes.length > 0) sections.push("");
+    const notes = [...scenario.notes];
+    if (scenario.otherCpuPercent !== undefined) {
+      notes.push(
+        `Other processes on the machine used ${Math.round(scenario.otherCpuPercent)} % of one core on average during this scenario.`,
+      );
+    }
+    for (const note of notes) sections.push(`- ${note}`);
+    if (notes.length > 0) sections.push("");
   }
   return sections.join("\n");
 }

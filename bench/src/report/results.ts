@@ -48,6 +48,11 @@ export interface ScenarioResult {
   readonly chart: Chart;
   /** What a reader needs to interpret the rows: set-up, caveats, anomalies seen in this run. */
   readonly notes: readonly string[];
+  /**
+   * CPU used meanwhile by processes outside the benchmark, in % of one core: the machine may be
+   * shared, and a busy neighbour skews every number of the scenario.
+   */
+  readonly otherCpuPercent?: number;
 }
 
 /** The machine a run was made on. */
