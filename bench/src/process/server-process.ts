@@ -45,10 +45,11 @@ const STOP_TIMEOUT_MS = 5_000;
 /**
  * Starts `node <main> --port <free port> …args` and resolves once it is ready.
  *
- * The port is picked here rather than with `--port 0` because the servers log their `listening`
- * line at info level: under `--log-level warn`, which every throughput run uses, no line tells
- * the address. stdout is drained without being parsed (after the `listening` line, if waited
- * for), so that info-level access logs cost the benchmark process nothing.
+ * The harness picks the port and, outside the start-up scenario, takes the first accepted
+ * connection as ready, so that it depends on neither the log format nor the log level (before
+ * 9ef1c59 the servers printed no `listening` line under `--log-level warn`). stdout is drained
+ * without being parsed (after the `listening` line, if waited for), so that info-level access
+ * logs cost the benchmark process nothing.
  */
 export async function startServer(
   spec: ServerSpec,
