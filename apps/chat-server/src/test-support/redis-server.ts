@@ -1,11 +1,11 @@
 import { type ChildProcessByStdio, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
+import { freePort } from "@fibchat/server-kit/testing";
 import { describe, type TestOptions } from "vitest";
 
 const REDIS_SERVER = "redis-server";
@@ -94,17 +94,6 @@ export async function startRedis(options: TestRedisOptions = {}): Promise<TestRe
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  server.close();
-  await once(server, "close");
-  if (address === null || typeof address === "string") throw new Error("no TCP port was bound");
-  return address.port;
 }
 
 /** Runs `redis-server` until its log says it accepts connections (after loading any data). */

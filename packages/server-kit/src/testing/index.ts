@@ -1,4 +1,5 @@
 export { createTestCertificates, type TestCertificates } from "./certificates.js";
 export { defaultsOf } from "./defaults-of.js";
+export { freePort } from "./free-port.js";
 export { createLogCapture, ERROR_LEVEL, type LogCapture, type LogLine } from "./log-capture.js";
 export { type SpawnedServer, spawnServer } from "./spawn-server.js";
