@@ -1,4 +1,5 @@
-import type Database from "better-sqlite3";
+import type Database from "libsql";
+import { integerColumn } from "./sqlite-rows.js";
 
 /**
  * The schema, one step per entry; entry `n` takes a database from
@@ -38,16 +39,22 @@ export const SQLITE_SCHEMA_VERSION = migrations.length;
  * mid-migration leaves the previous version. Throws, changing nothing, when
  * the file was written by a newer version of this code.
  */
-export function migrate(db: Database.Database): void {
+export function migrate(db: Database.Database, path: string): void {
   db.transaction(() => {
-    const version = db.pragma("user_version", { simple: true });
-    if (typeof version !== "number") throw new TypeError(`user_version is ${typeof version}`);
+    const version = readSchemaVersion(db);
     if (version > SQLITE_SCHEMA_VERSION) {
       throw new Error(
-        `${db.name} has schema version ${version}, newer than ${SQLITE_SCHEMA_VERSION}: upgrade the chat server or use another file`,
+        `${path} has schema version ${version}, newer than ${SQLITE_SCHEMA_VERSION}: upgrade the chat server or use another file`,
       );
     }
     for (const migration of migrations.slice(version)) db.exec(migration);
-    db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+    db.exec(`PRAGMA user_version = ${SQLITE_SCHEMA_VERSION}`);
   }).immediate();
+}
+
+/** The schema version a database file was last migrated to (`PRAGMA user_version`). */
+export function readSchemaVersion(db: Database.Database): number {
+  // libsql's `pragma(…, { simple: true })` returns the row, not the value: read the column.
+  const row = db.prepare("PRAGMA user_version").safeIntegers().get();
+  return Number(integerColumn(row, "user_version"));
 }

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import Database from "libsql";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { describeMessageStoreContract } from "../test-support/message-store-contract.js";
 import type { MessageStore } from "./message-store.js";
-import { SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
+import { readSchemaVersion, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
 import { type CommittedBatch, createSqliteStore } from "./sqlite-store.js";
 
 const root = mkdtempSync(join(tmpdir(), "chat-server-sqlite-"));
@@ -55,18 +55,18 @@ describe("createSqliteStore", () => {
     const path = freshPath();
     await open(path).close();
     const db = inspect(path);
-    expect(db.pragma("user_version", { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
-    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(readSchemaVersion(db)).toBe(SQLITE_SCHEMA_VERSION);
+    expect(db.prepare("PRAGMA journal_mode").get()).toMatchObject({ journal_mode: "wal" });
   });
 
   it("refuses a file with a newer schema, leaving it untouched", () => {
     const path = freshPath();
     open(path);
-    inspect(path).pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
+    inspect(path).exec(`PRAGMA user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
     expect(() => createSqliteStore({ path })).toThrow(
       `has schema version ${SQLITE_SCHEMA_VERSION + 1}, newer than ${SQLITE_SCHEMA_VERSION}`,
     );
-    expect(inspect(path).pragma("user_version", { simple: true })).toBe(SQLITE_SCHEMA_VERSION + 1);
+    expect(readSchemaVersion(inspect(path))).toBe(SQLITE_SCHEMA_VERSION + 1);
   });
 
   it("commits the appends of one event-loop turn in one transaction", async () => {

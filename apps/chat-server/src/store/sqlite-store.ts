@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import Database from "libsql";
 import { createListenerSet } from "./listener-set.js";
 import {
   type AppendInput,
@@ -60,13 +60,13 @@ export function createSqliteStore({ path, onCommit }: SqliteStoreOptions): Messa
   mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   try {
-    db.pragma("journal_mode = WAL");
+    db.exec("PRAGMA journal_mode = WAL");
     // In WAL mode NORMAL already survives kill -9 (a commit is in the OS page
     // cache), but it fsyncs only at checkpoints, so an OS crash or power cut
     // can lose acknowledged messages. FULL fsyncs the WAL at every commit;
     // group commit spreads that cost over every append in the batch.
-    db.pragma("synchronous = FULL");
-    migrate(db);
+    db.exec("PRAGMA synchronous = FULL");
+    migrate(db, path);
   } catch (error) {
     db.close();
     throw error;

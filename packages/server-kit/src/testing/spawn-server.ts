@@ -10,25 +10,37 @@ export interface SpawnedServer {
   readonly lines: Record<string, unknown>[];
   /** Resolves with the exit code once the process has exited. */
   readonly exited: Promise<number | null>;
+  /** Everything the process has written to stderr so far. */
+  stderr(): string;
+}
+
+/** How {@link spawnServer} starts the process. */
+export interface SpawnOptions {
+  /** Options for `node` itself, before the script (`--expose-gc`, `--import …`). */
+  readonly nodeArgs?: readonly string[];
 }
 
 /**
  * Starts the server script `main` (a built `dist/main.js`) with `--port 0 …args` as a child
  * process, and waits for its `listening` line to learn the address.
  */
-export async function spawnServer(main: string, args: readonly string[]): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [main, "--port", "0", ...args], {
+export async function spawnServer(
+  main: string,
+  args: readonly string[],
+  { nodeArgs = [] }: SpawnOptions = {},
+): Promise<SpawnedServer> {
+  const child = spawn(process.execPath, [...nodeArgs, main, "--port", "0", ...args], {
     stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
   });
   const exited = once(child, "exit").then(([code]: unknown[]) =>
     typeof code === "number" ? code : null,
   );
   const lines: Record<string, unknown>[] = [];
   const address = await new Promise<string>((resolve, reject) => {
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
     child.once("exit", (code) =>
       reject(new Error(`server exited with ${code} before listening: ${stderr.trim()}`)),
     );
@@ -46,7 +58,7 @@ export async function spawnServer(main: string, args: readonly string[]): Promis
       }
     });
   });
-  return { child, address, lines, exited };
+  return { child, address, lines, exited, stderr: () => stderr };
 }
 
 function parseJson(text: string): unknown {
