@@ -12,6 +12,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 major="${1:?usage: test-node.sh MAJOR (20, 22, 24 or 26)}"
 dir="${FIBCHAT_NODE_DIR:-${TMPDIR:-/tmp}/fibchat-node-$major}"
 
+# npm reads its global npmrc (a registry, a cafile) from beside the running node: keep the one
+# of the machine's Node, or npm under the installed Node loses that configuration.
+globalconfig=$(npm config get globalconfig)
+[ ! -f "$globalconfig" ] || export npm_config_globalconfig="$globalconfig"
 home=$(bash scripts/install-node.sh "$major" "$dir")
 export PATH="$home/bin:$PATH"
 # A native build (node-gyp) then uses these headers instead of downloading them.
