@@ -9,7 +9,7 @@ import {
   MessageStoreClosedError,
   type StoredMessage,
 } from "../store/message-store.js";
-import { createSqliteStore } from "../store/sqlite-store.js";
+import { createSqliteStore } from "../store/sqlite/sqlite-store.js";
 import { observeStore } from "../test-support/observed-store.js";
 import { openRoomFeed, type RoomFeed } from "./room-feed.js";
 import { SlowConsumerError } from "./slow-consumer-error.js";

@@ -11,4 +11,8 @@ export {
   type StoreStats,
 } from "./message-store.js";
 export { createRedisStore, type RedisStoreOptions } from "./redis-store.js";
-export { type CommittedBatch, createSqliteStore, type SqliteStoreOptions } from "./sqlite-store.js";
+export {
+  type CommittedBatch,
+  createSqliteStore,
+  type SqliteStoreOptions,
+} from "./sqlite/sqlite-store.js";

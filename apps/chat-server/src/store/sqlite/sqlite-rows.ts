@@ -1,4 +1,4 @@
-import type { StoredMessage } from "./message-store.js";
+import type { StoredMessage } from "../message-store.js";
 
 /** The columns {@link decodeMessage} reads, in `SELECT` order. */
 export const MESSAGE_COLUMNS = "room, id, author, text, sent_at_ms, client_message_id";

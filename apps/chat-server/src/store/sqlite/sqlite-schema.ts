@@ -1,5 +1,6 @@
-import type Database from "libsql";
+import type { SqliteConnection } from "./sqlite-connection.js";
 import { integerColumn } from "./sqlite-rows.js";
+import { inTransaction } from "./sqlite-transaction.js";
 
 /**
  * The schema, one step per entry; entry `n` takes a database from
@@ -39,8 +40,8 @@ export const SQLITE_SCHEMA_VERSION = migrations.length;
  * mid-migration leaves the previous version. Throws, changing nothing, when
  * the file was written by a newer version of this code.
  */
-export function migrate(db: Database.Database, path: string): void {
-  db.transaction(() => {
+export function migrate(db: SqliteConnection, path: string): void {
+  inTransaction(db, () => {
     const version = readSchemaVersion(db);
     if (version > SQLITE_SCHEMA_VERSION) {
       throw new Error(
@@ -49,12 +50,10 @@ export function migrate(db: Database.Database, path: string): void {
     }
     for (const migration of migrations.slice(version)) db.exec(migration);
     db.exec(`PRAGMA user_version = ${SQLITE_SCHEMA_VERSION}`);
-  }).immediate();
+  });
 }
 
 /** The schema version a database file was last migrated to (`PRAGMA user_version`). */
-export function readSchemaVersion(db: Database.Database): number {
-  // libsql's `pragma(…, { simple: true })` returns the row, not the value: read the column.
-  const row = db.prepare("PRAGMA user_version").safeIntegers().get();
-  return Number(integerColumn(row, "user_version"));
+export function readSchemaVersion(db: SqliteConnection): number {
+  return Number(integerColumn(db.prepare("PRAGMA user_version").get(), "user_version"));
 }

@@ -1,16 +1,17 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import Database from "libsql";
-import { createListenerSet } from "./listener-set.js";
+import { createListenerSet } from "../listener-set.js";
 import {
   type AppendInput,
   type AppendResult,
   assertReadLimit,
   type MessageStore,
   MessageStoreClosedError,
-} from "./message-store.js";
+} from "../message-store.js";
+import { openSqlite, type SqliteDriver } from "./sqlite-connection.js";
 import { decodeMessage, integerColumn, MESSAGE_COLUMNS } from "./sqlite-rows.js";
 import { migrate } from "./sqlite-schema.js";
+import { inTransaction } from "./sqlite-transaction.js";
 
 /** One committed group-commit transaction, as reported to {@link SqliteStoreOptions.onCommit}. */
 export interface CommittedBatch {
@@ -26,6 +27,8 @@ export interface SqliteStoreOptions {
   readonly path: string;
   /** Called after each transaction commits and its appends resolve: for metrics and tests. */
   readonly onCommit?: (batch: CommittedBatch) => void;
+  /** The driver; by default `node:sqlite` where this Node has it, else `libsql`. */
+  readonly driver?: SqliteDriver;
 }
 
 interface PendingAppend {
@@ -56,9 +59,9 @@ const INT64_MAX = 2n ** 63n - 1n;
  * A file belongs to one server instance: `subscribe` sees only appends made
  * through this store, since SQLite cannot notify other connections.
  */
-export function createSqliteStore({ path, onCommit }: SqliteStoreOptions): MessageStore {
+export function createSqliteStore({ path, onCommit, driver }: SqliteStoreOptions): MessageStore {
   mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  const db = openSqlite(path, driver);
   try {
     db.exec("PRAGMA journal_mode = WAL");
     // In WAL mode NORMAL already survives kill -9 (a commit is in the OS page
@@ -66,6 +69,9 @@ export function createSqliteStore({ path, onCommit }: SqliteStoreOptions): Messa
     // can lose acknowledged messages. FULL fsyncs the WAL at every commit;
     // group commit spreads that cost over every append in the batch.
     db.exec("PRAGMA synchronous = FULL");
+    // Another writer (an operator's `sqlite3` shell) may hold the lock briefly: wait up to a
+    // second for it rather than fail the batch at once.
+    db.exec("PRAGMA busy_timeout = 1000");
     migrate(db, path);
   } catch (error) {
     db.close();
@@ -74,36 +80,28 @@ export function createSqliteStore({ path, onCommit }: SqliteStoreOptions): Messa
 
   // Repeating the index's `<> ''` lets the planner use the partial index:
   // SQLite uses one only when the query's WHERE implies the index's.
-  const selectOriginal = db
-    .prepare(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages
-       WHERE room = ? AND author = ? AND client_message_id = ? AND client_message_id <> ''`,
-    )
-    .safeIntegers();
-  const claimNextId = db
-    .prepare(
-      `INSERT INTO rooms (room, last_id) VALUES (?, 1)
-       ON CONFLICT (room) DO UPDATE SET last_id = last_id + 1
-       RETURNING last_id`,
-    )
-    .safeIntegers();
+  const selectOriginal = db.prepare(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages
+     WHERE room = ? AND author = ? AND client_message_id = ? AND client_message_id <> ''`,
+  );
+  const claimNextId = db.prepare(
+    `INSERT INTO rooms (room, last_id) VALUES (?, 1)
+     ON CONFLICT (room) DO UPDATE SET last_id = last_id + 1
+     RETURNING last_id`,
+  );
   const insertMessage = db.prepare(
     `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`,
   );
-  const selectAfter = db
-    .prepare(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND id > ? ORDER BY id LIMIT ?`,
-    )
-    .safeIntegers();
+  const selectAfter = db.prepare(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND id > ? ORDER BY id LIMIT ?`,
+  );
   // Ids are 1..n and messages are never deleted, so a room's last id is its message count.
-  const selectStats = db
-    .prepare("SELECT COALESCE(SUM(last_id), 0) AS message_count, COUNT(*) AS room_count FROM rooms")
-    .safeIntegers();
-  const selectRoomStats = db
-    .prepare(
-      "SELECT COALESCE(SUM(last_id), 0) AS message_count, COUNT(*) AS room_count FROM rooms WHERE room = ?",
-    )
-    .safeIntegers();
+  const selectStats = db.prepare(
+    "SELECT COALESCE(SUM(last_id), 0) AS message_count, COUNT(*) AS room_count FROM rooms",
+  );
+  const selectRoomStats = db.prepare(
+    "SELECT COALESCE(SUM(last_id), 0) AS message_count, COUNT(*) AS room_count FROM rooms WHERE room = ?",
+  );
 
   function appendOne(input: AppendInput): AppendResult {
     if (input.clientMessageId !== "") {
@@ -118,9 +116,8 @@ export function createSqliteStore({ path, onCommit }: SqliteStoreOptions): Messa
     return { message: { room, id, author, text, sentAt, clientMessageId }, duplicate: false };
   }
 
-  const commitBatch = db.transaction((batch: readonly PendingAppend[]) =>
-    batch.map((append) => ({ append, result: appendOne(append.input) })),
-  );
+  const commitBatch = (batch: readonly PendingAppend[]) =>
+    inTransaction(db, () => batch.map((append) => ({ append, result: appendOne(append.input) })));
 
   const listeners = createListenerSet();
   let pending: PendingAppend[] = [];
@@ -134,7 +131,7 @@ export function createSqliteStore({ path, onCommit }: SqliteStoreOptions): Messa
     pending = [];
     let answered: ReturnType<typeof commitBatch>;
     try {
-      answered = commitBatch.immediate(batch);
+      answered = commitBatch(batch);
     } catch (error) {
       for (const append of batch) append.reject(error);
       return;

@@ -1,10 +1,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "libsql";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { describeMessageStoreContract } from "../test-support/message-store-contract.js";
-import type { MessageStore } from "./message-store.js";
+import { describeMessageStoreContract } from "../../test-support/message-store-contract.js";
+import type { MessageStore } from "../message-store.js";
+import {
+  defaultSqliteDriver,
+  openSqlite,
+  type SqliteConnection,
+  type SqliteDriver,
+} from "./sqlite-connection.js";
 import { readSchemaVersion, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
 import { type CommittedBatch, createSqliteStore } from "./sqlite-store.js";
 
@@ -21,17 +26,28 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-describeMessageStoreContract("createSqliteStore", {
-  createStorage: () => {
-    const path = freshPath();
-    return () => createSqliteStore({ path });
-  },
-  persistent: true,
+// Both drivers where this Node has both (22.13+), libsql alone on Node 20: each line CI runs
+// covers the driver it uses by default, and libsql is covered on every line.
+const drivers: readonly SqliteDriver[] =
+  defaultSqliteDriver() === "node:sqlite" ? ["node:sqlite", "libsql"] : ["libsql"];
+
+it("uses node:sqlite by default wherever this Node has it", () => {
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  const hasNodeSqlite = major > 22 || (major === 22 && minor >= 13);
+  expect(defaultSqliteDriver()).toBe(hasNodeSqlite ? "node:sqlite" : "libsql");
 });
 
-describe("createSqliteStore", () => {
+describe.each(drivers)("createSqliteStore on %s", (driver) => {
+  describeMessageStoreContract(`createSqliteStore (${driver})`, {
+    createStorage: () => {
+      const path = freshPath();
+      return () => createSqliteStore({ path, driver });
+    },
+    persistent: true,
+  });
+
   const opened: MessageStore[] = [];
-  const inspectors: Database.Database[] = [];
+  const inspectors: SqliteConnection[] = [];
 
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((store) => store.close()));
@@ -39,14 +55,14 @@ describe("createSqliteStore", () => {
   });
 
   function open(path: string, commits: CommittedBatch[] = []): MessageStore {
-    const store = createSqliteStore({ path, onCommit: (batch) => commits.push(batch) });
+    const store = createSqliteStore({ path, driver, onCommit: (batch) => commits.push(batch) });
     opened.push(store);
     return store;
   }
 
   /** A second connection to the file, as an operator's `sqlite3` shell would be. */
-  function inspect(path: string): Database.Database {
-    const db = new Database(path);
+  function inspect(path: string): SqliteConnection {
+    const db = openSqlite(path, driver);
     inspectors.push(db);
     return db;
   }
