@@ -1,3 +1,4 @@
+import { readStream } from "@fibchat/client";
 import type {
   CallOptions,
   ClientReadableStream,
@@ -66,7 +67,7 @@ export async function* serverStream<Res extends object>(
   const cancel = () => call.cancel();
   settings.signal.addEventListener("abort", cancel, { once: true });
   try {
-    yield* messagesOf(call);
+    yield* readStream(call);
   } catch (error) {
     throw rpcFailure(error, settings.endpoint);
   } finally {
@@ -75,53 +76,4 @@ export async function* serverStream<Res extends object>(
     // should stop computing (fibonacci.proto: "stops as soon as the client cancels").
     call.cancel();
   }
-}
-
-// grpc-js's own buffer holds a few messages too; this bounds what waits for the consumer.
-const HIGH_WATER_MARK = 16;
-
-/**
- * The messages of a grpc-js readable call as an async iterable, typed, with backpressure:
- * the call is paused while {@link HIGH_WATER_MARK} messages wait. Every message received before
- * a failure is yielded before the failure is thrown.
- */
-async function* messagesOf<Res extends object>(
-  call: ClientReadableStream<Res>,
-): AsyncGenerator<Res, void, undefined> {
-  const queue: Res[] = [];
-  let ended = false;
-  let failure: { readonly error: Error } | undefined;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    wake?.();
-    wake = undefined;
-  };
-  call.on("data", (message) => {
-    queue.push(message);
-    if (queue.length >= HIGH_WATER_MARK) call.pause();
-    notify();
-  });
-  // grpc-js ends the readable side and then emits 'error' for a non-OK status; the 'end' event
-  // comes only once every buffered message is read, so waiting for it loses none.
-  call.on("end", () => {
-    ended = true;
-    notify();
-  });
-  call.on("error", (error) => {
-    failure = { error };
-    notify();
-  });
-  for (;;) {
-    const next = queue.shift();
-    if (next !== undefined) {
-      yield next;
-      continue;
-    }
-    if (ended) break;
-    call.resume();
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-  }
-  if (failure !== undefined) throw failure.error;
 }

@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ChatMessage } from "@fibchat/contracts/chat/v1";
+import { freePort, type SpawnedServer } from "@fibchat/server-kit/testing";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import type { ReconnectEvent } from "../call/resume-policy.js";
+import { postAll, startChatProcess } from "../test-support/chat-process.js";
+import { killProcess } from "../test-support/fibonacci-process.js";
+import { type ChatClient, createChatClient } from "./chat-client.js";
+
+const dir = mkdtempSync(join(tmpdir(), "fibchat-client-chat-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const servers: SpawnedServer[] = [];
+const clients: ChatClient[] = [];
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  await Promise.all(servers.splice(0).map(killProcess));
+});
+
+let stores = 0;
+async function started(port = 0, args: readonly string[] = []) {
+  stores++;
+  const server = await startChatProcess(port, [
+    "--store",
+    `sqlite:${join(dir, `chat-${stores}.sqlite`)}`,
+    ...args,
+  ]);
+  servers.push(server);
+  return server;
+}
+
+function clientOf(target: string) {
+  const client = createChatClient(target);
+  clients.push(client);
+  return client;
+}
+
+const texts = (prefix: string, count: number) =>
+  Array.from({ length: count }, (_, i) => `${prefix} ${i + 1}`);
+
+describe("createChatClient against the real server", () => {
+  it("stats counts a room's messages, and the whole server's", async () => {
+    const server = await started();
+    await postAll(server.address, "a", "ada", texts("a", 3));
+    await postAll(server.address, "b", "bob", texts("b", 2));
+    const client = clientOf(server.address);
+    expect(await client.stats({ room: "a" })).toMatchObject({ messageCount: 3n, roomCount: 1 });
+    expect(await client.stats()).toMatchObject({ messageCount: 5n, roomCount: 2 });
+  });
+
+  it("messages reads stored messages oldest first, honouring afterId and limit", async () => {
+    const server = await started();
+    await postAll(server.address, "r", "ada", texts("m", 10));
+    const client = clientOf(server.address);
+    const read = async (request: Parameters<ChatClient["messages"]>[0]) => {
+      const all: ChatMessage[] = [];
+      for await (const message of client.messages(request)) all.push(message);
+      return all.map((m) => m.text);
+    };
+    expect(await read({ room: "r" })).toEqual(texts("m", 10));
+    expect(await read({ room: "r", afterId: 7n })).toEqual(["m 8", "m 9", "m 10"]);
+    expect(await read({ room: "r", afterId: 2n, limit: 2 })).toEqual(["m 3", "m 4"]);
+  });
+
+  it("rejects a malformed room with INVALID_ARGUMENT and the server's reason", async () => {
+    const client = clientOf((await started()).address);
+    const reading = client.messages({ room: "Not A Room" })[Symbol.asyncIterator]().next();
+    await expect(reading).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      details: expect.stringMatching(/room/),
+    });
+  });
+
+  it("follow resumes across a kill -9 and restart: every message once, in order", async () => {
+    const port = await freePort();
+    const store = ["--store", `sqlite:${join(dir, "restarted.sqlite")}`];
+    let server = await startChatProcess(port, store);
+    servers.push(server);
+    const target = `127.0.0.1:${port}`;
+    await postAll(target, "r", "ada", texts("before", 5));
+
+    const client = clientOf(target);
+    const reconnects: ReconnectEvent[] = [];
+    const abort = new AbortController();
+    const seen: string[] = [];
+    const reading = (async () => {
+      for await (const message of client.messages(
+        { room: "r", follow: true },
+        { signal: abort.signal, onReconnect: (event) => reconnects.push(event) },
+      )) {
+        seen.push(message.text);
+        if (seen.length === 5) {
+          await killProcess(server);
+          servers.splice(servers.indexOf(server), 1);
+          server = await startChatProcess(port, store);
+          servers.push(server);
+          await postAll(target, "r", "bob", texts("after", 5));
+        }
+        if (seen.length === 10) abort.abort();
+      }
+    })();
+    await expect(reading).rejects.toMatchObject({ code: "CANCELLED" });
+    expect(seen).toEqual([...texts("before", 5), ...texts("after", 5)]);
+    expect(reconnects.length).toBeGreaterThan(0);
+    expect(reconnects[0]?.error.code).toBe("UNAVAILABLE");
+  });
+
+  it("follow resumes after a slow-consumer cut-off with nothing skipped or repeated", async () => {
+    const server = await started(0, ["--max-queue", "5"]);
+    const client = clientOf(server.address);
+    const reconnects: ReconnectEvent[] = [];
+    const abort = new AbortController();
+    const iterator = client
+      .messages(
+        { room: "slow", follow: true },
+        { signal: abort.signal, onReconnect: (event) => reconnects.push(event) },
+      )
+      [Symbol.asyncIterator]();
+    // The follow call is open once the first message arrives; then 300 of 4 kB while this
+    // reader takes none: far past what HTTP/2's window, the client's read-ahead and the
+    // server's queue of 5 hold together, so the server cuts the reader off.
+    await postAll(server.address, "slow", "ada", ["first"]);
+    const first = await iterator.next();
+    const burst = texts("burst", 300).map((text) => text.padEnd(4_000, "."));
+    await postAll(server.address, "slow", "ada", burst, 4);
+    const seen = [first.value?.text];
+    while (seen.length < 301) seen.push((await iterator.next()).value?.text);
+    abort.abort();
+    await iterator.return(undefined);
+    expect(seen).toEqual(["first", ...burst]);
+    expect(reconnects.map((event) => event.error.code)).toContain("RESOURCE_EXHAUSTED");
+  });
+
+  it("names the address of a chat server that is not running, without retrying", async () => {
+    const target = `127.0.0.1:${await freePort()}`;
+    const client = clientOf(target);
+    const reconnects: ReconnectEvent[] = [];
+    const reading = client
+      .messages({ follow: true }, { onReconnect: (event) => reconnects.push(event) })
+      [Symbol.asyncIterator]()
+      .next();
+    await expect(reading).rejects.toMatchObject({
+      code: "UNAVAILABLE",
+      details: `server not reachable at ${target} (connection refused)`,
+    });
+    expect(reconnects).toEqual([]);
+  });
+});

@@ -1,0 +1,69 @@
+import { type ChannelCredentials, type ChannelOptions, credentials } from "@grpc/grpc-js";
+
+/** TLS for a client: the CA to verify the server with, and a certificate for mTLS. */
+export interface TlsOptions {
+  /** PEM of the CA that signed the server's certificate; the system roots when absent. */
+  readonly ca?: string | Buffer;
+  /** PEM certificate chain of this client (mTLS); give `key` with it. */
+  readonly cert?: string | Buffer;
+  /** PEM private key of `cert`. */
+  readonly key?: string | Buffer;
+}
+
+/** How a client reaches its server. Every field is optional. */
+export interface ClientOptions {
+  /** `true` (system roots) or the files for TLS; plaintext when absent or `false`. */
+  readonly tls?: boolean | TlsOptions;
+  /** Sent as `authorization: Bearer TOKEN` with every call. */
+  readonly token?: string;
+  /**
+   * The deadline of every call that has an end, unless the call gives its own `timeoutMs`.
+   * Streams that follow live data (`follow`, chat sessions) get none by default.
+   */
+  readonly timeoutMs?: number;
+  /** HTTP/2 keepalive pings this often on an idle connection, to notice a dead peer. */
+  readonly keepaliveMs?: number;
+  /** Further grpc-js channel options, applied last. */
+  readonly channelOptions?: ChannelOptions;
+}
+
+/** The channel credentials of `options.tls`. */
+export function channelCredentials(tls: ClientOptions["tls"]): ChannelCredentials {
+  if (tls === undefined || tls === false) return credentials.createInsecure();
+  if (tls === true) return credentials.createSsl();
+  const { ca, cert, key } = tls;
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new TypeError("tls.cert and tls.key go together: give both for mTLS, or neither");
+  }
+  return credentials.createSsl(pem(ca), pem(key), pem(cert));
+}
+
+// grpc-js resolver schemes; a plain `host:port` has none and goes through DNS with pick_first.
+const TARGET_SCHEME = /^(?:dns|ipv4|ipv6|unix|unix-abstract):/;
+
+/**
+ * The channel options for `target`. A gRPC target URI (`dns:///host:port`,
+ * `ipv4:10.0.0.1:50051,10.0.0.2:50051`) gets round-robin load balancing, so calls spread over
+ * every address it resolves to instead of sticking to the first (grpc-js defaults to pick_first).
+ */
+export function channelOptions(target: string, options: ClientOptions): ChannelOptions {
+  return {
+    ...(TARGET_SCHEME.test(target)
+      ? {
+          "grpc.service_config": JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+        }
+      : {}),
+    ...(options.keepaliveMs === undefined
+      ? {}
+      : {
+          "grpc.keepalive_time_ms": options.keepaliveMs,
+          "grpc.keepalive_permit_without_calls": 1,
+        }),
+    ...options.channelOptions,
+  };
+}
+
+function pem(value: string | Buffer | undefined): Buffer | null {
+  if (value === undefined) return null;
+  return typeof value === "string" ? Buffer.from(value) : value;
+}

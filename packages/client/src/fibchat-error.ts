@@ -1,0 +1,81 @@
+import { type ServiceError, status } from "@grpc/grpc-js";
+
+/** A gRPC status by name, as `status` in `@grpc/grpc-js` spells it (`UNAVAILABLE`). */
+export type StatusName = keyof typeof status;
+
+/**
+ * The one error every client call rejects or throws with. `code` is the gRPC status by name,
+ * `details` the server's message on one line, `target` the address dialled; the underlying
+ * grpc-js error, if any, is the `cause`. A server that refused the connection reads
+ * `server not reachable at TARGET (connection refused)`.
+ */
+export class FibchatError extends Error {
+  override readonly name = "FibchatError";
+
+  constructor(
+    /** The gRPC status by name. */
+    readonly code: StatusName,
+    /** What went wrong, on one line. */
+    readonly details: string,
+    /** The gRPC target of the call. */
+    readonly target: string,
+    options?: { readonly cause?: unknown },
+  ) {
+    super(`${code}: ${details}`, options);
+  }
+
+  /** The numeric gRPC status, for code that compares with `status` from grpc-js. */
+  get status(): number {
+    return status[this.code];
+  }
+}
+
+/** Turns whatever a call failed with into a {@link FibchatError}. */
+export function toFibchatError(error: unknown, target: string): FibchatError {
+  if (error instanceof FibchatError) return error;
+  if (isServiceError(error)) {
+    const code = statusName(error.code);
+    if (error.code === status.UNAVAILABLE && /ECONNREFUSED/.test(error.details)) {
+      return new FibchatError(
+        code,
+        `server not reachable at ${target} (connection refused)`,
+        target,
+        { cause: error },
+      );
+    }
+    return new FibchatError(code, oneLine(error.details), target, { cause: error });
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new FibchatError("UNKNOWN", reason, target, { cause: error });
+}
+
+/** True for the errors grpc-js hands to callbacks and emits on streams: an `Error` with a status. */
+export function isServiceError(error: unknown): error is ServiceError {
+  return (
+    error instanceof Error &&
+    "code" in error &&
+    typeof error.code === "number" &&
+    "details" in error &&
+    typeof error.details === "string"
+  );
+}
+
+function statusName(code: number): StatusName {
+  // A numeric TypeScript enum maps each number back to its name.
+  const name: string | undefined = status[code];
+  return name !== undefined && isStatusName(name) ? name : "UNKNOWN";
+}
+
+function isStatusName(name: string): name is StatusName {
+  return Number.isNaN(Number(name)) && name in status;
+}
+
+// grpc-js's connection errors embed OpenSSL's multi-line text and end in an empty
+// "Resolution note: ".
+function oneLine(details: string): string {
+  const line = details
+    .replace(/\s*\n\s*/g, " ")
+    .replace(/\.? Resolution note:\s*$/, "")
+    .trim();
+  return line === "" ? "(no message)" : line;
+}

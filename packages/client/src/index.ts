@@ -1,0 +1,20 @@
+export type { CallOptions } from "./call/call-options.js";
+export { READ_AHEAD, readStream } from "./call/read-stream.js";
+export {
+  DEFAULT_RESUME_POLICY,
+  type ReconnectEvent,
+  type ResumePolicy,
+} from "./call/resume-policy.js";
+export {
+  type ChatClient,
+  createChatClient,
+  type MessagesOptions,
+  type MessagesRequest,
+} from "./chat/chat-client.js";
+export type { ClientOptions, TlsOptions } from "./client-options.js";
+export { FibchatError, type StatusName } from "./fibchat-error.js";
+export {
+  createFibonacciClient,
+  type FibonacciClient,
+  type StreamSequenceOptions,
+} from "./fibonacci/fibonacci-client.js";
