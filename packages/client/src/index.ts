@@ -11,6 +11,12 @@ export {
   type MessagesOptions,
   type MessagesRequest,
 } from "./chat/chat-client.js";
+export type {
+  ChatSession,
+  JoinOptions,
+  PostResult,
+  SessionOptions,
+} from "./chat/chat-session.js";
 export type { ClientOptions, TlsOptions } from "./client-options.js";
 export { FibchatError, type StatusName } from "./fibchat-error.js";
 export {

@@ -1,42 +1,71 @@
-/** How a broken stream is reopened: how often in a row, and how patiently. */
+import { FibchatError, type StatusName } from "../fibchat-error.js";
+
+/** How a broken stream or session is opened again: how often in a row, and how patiently. */
 export interface ResumePolicy {
-  /** Attempts in a row, without a message received in between, before giving up. */
+  /** Attempts in a row, without progress (a message, an answer) in between, before giving up. */
   readonly attempts: number;
   /** The wait before the first attempt; doubled before each further one. */
   readonly firstDelayMs: number;
 }
 
-import { FibchatError, type StatusName } from "../fibchat-error.js";
-
 /** 5 attempts over about 8 seconds: long enough for a server restart behind a load balancer. */
 export const DEFAULT_RESUME_POLICY: ResumePolicy = { attempts: 5, firstDelayMs: 250 };
 
+/** A stream or session about to be opened again. */
+export interface ReconnectEvent {
+  /** 1 for the first attempt since the last progress, 2 for the next… */
+  readonly attempt: number;
+  /** The attempts allowed in a row. */
+  readonly of: number;
+  /** Why the previous call ended. */
+  readonly error: FibchatError;
+}
+
+/** Decides, for one long-lived stream or session, whether a failed call is opened again. */
+export interface Reconnector {
+  /** Call on progress (a message, an answer): the attempts start again from the first. */
+  progressed(): void;
+  /**
+   * Whether to open the call again after `error`; when so, tells `onReconnect`, waits the
+   * backoff and resolves `true`, or `false` if the signal aborts meanwhile.
+   */
+  retry(error: unknown): Promise<boolean>;
+}
+
 /**
- * Counts failed reopen attempts since the last progress and waits the backoff before each.
- * `next()` resolves `true` after the wait, or `false` when the attempts are used up or `signal`
- * aborts. Callers decide which failures are worth a `next()`.
+ * Creates a {@link Reconnector}. A failure is retried when its status is one of `codes`, the
+ * attempts in a row are not used up, and the server was reached at some point: a refused
+ * connection to a server never reached (one that is not running) is reported at once, not after
+ * every attempt. Any failure other than a refusal proves the server was there.
  */
-export function createBackoff(
-  policy: ResumePolicy,
-  signal: AbortSignal | undefined,
-): { readonly attempt: number; progressed(): void; next(): Promise<boolean> } {
+export function createReconnector(options: {
+  readonly resume: boolean | ResumePolicy;
+  readonly codes: ReadonlySet<StatusName>;
+  readonly signal?: AbortSignal | undefined;
+  readonly onReconnect?: ((event: ReconnectEvent) => void) | undefined;
+}): Reconnector {
+  const policy = options.resume === true ? DEFAULT_RESUME_POLICY : options.resume;
+  let reached = false;
   let failedInARow = 0;
   return {
-    /** Attempts made since the last progress. */
-    get attempt() {
-      return failedInARow;
-    },
     progressed() {
+      reached = true;
       failedInARow = 0;
     },
-    next() {
-      if (failedInARow >= policy.attempts || signal?.aborted) return Promise.resolve(false);
+    async retry(error) {
+      if (policy === false || !(error instanceof FibchatError) || !options.codes.has(error.code)) {
+        return false;
+      }
+      if (!error.details.includes("connection refused")) reached = true;
+      if (!reached || failedInARow >= policy.attempts || options.signal?.aborted) return false;
       failedInARow += 1;
-      return delay(policy.firstDelayMs * 2 ** (failedInARow - 1), signal);
+      options.onReconnect?.({ attempt: failedInARow, of: policy.attempts, error });
+      return delay(policy.firstDelayMs * 2 ** (failedInARow - 1), options.signal);
     },
   };
 }
 
+/** Resolves `true` after `ms`, or `false` as soon as `signal` aborts. */
 function delay(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
   return new Promise((resolve) => {
     const stop = () => {
@@ -49,34 +78,4 @@ function delay(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
     }, ms);
     signal?.addEventListener("abort", stop, { once: true });
   });
-}
-
-/**
- * Whether a call that failed with `error` is worth opening again: its status is one of `codes`,
- * and it is not a refused connection to a server this call never reached (a server that is not
- * running is reported at once, not after every attempt).
- */
-export function isResumable(
-  error: unknown,
-  codes: ReadonlySet<StatusName>,
-  reached: boolean,
-): error is FibchatError {
-  if (!(error instanceof FibchatError) || !codes.has(error.code)) return false;
-  return reached || !error.details.includes("connection refused");
-}
-
-/** The policy `resume` stands for: none for `false`, the default for `true`. */
-export function resumePolicy(resume: boolean | ResumePolicy): ResumePolicy | undefined {
-  if (resume === false) return undefined;
-  return resume === true ? DEFAULT_RESUME_POLICY : resume;
-}
-
-/** A stream or session about to be opened again. */
-export interface ReconnectEvent {
-  /** 1 for the first attempt since the last message, 2 for the next… */
-  readonly attempt: number;
-  /** The attempts allowed in a row. */
-  readonly of: number;
-  /** Why the previous call ended. */
-  readonly error: FibchatError;
 }

@@ -6,16 +6,20 @@ import {
 } from "@fibchat/contracts/chat/v1";
 import { type CallOptions, prepareCall } from "../call/call-options.js";
 import {
-  createBackoff,
-  isResumable,
+  createReconnector,
   type ReconnectEvent,
   type ResumePolicy,
-  resumePolicy,
 } from "../call/resume-policy.js";
 import { serverStream } from "../call/server-stream.js";
 import { unary } from "../call/unary.js";
 import { type ClientOptions, channelCredentials, channelOptions } from "../client-options.js";
 import type { StatusName } from "../fibchat-error.js";
+import {
+  type ChatSession,
+  type JoinOptions,
+  openChatSession,
+  type SessionOptions,
+} from "./chat-session.js";
 
 /** What {@link ChatClient.messages} reads. */
 export interface MessagesRequest {
@@ -54,6 +58,11 @@ export interface ChatClient {
     request: MessagesRequest,
     options?: MessagesOptions,
   ): AsyncGenerator<ChatMessage, void, undefined>;
+  /**
+   * Joins a room and returns the session: posts acknowledged once stored, others' messages in
+   * id order, and a rejoin that loses and repeats nothing when the connection drops.
+   */
+  join(join: JoinOptions, options?: SessionOptions): ChatSession;
   /** Closes the channel. */
   close(): void;
 }
@@ -78,15 +87,18 @@ export function createChatClient(target: string, options: ClientOptions = {}): C
 
     async *messages(request, { resume, onReconnect, ...callOptions } = {}) {
       const follow = request.follow ?? false;
-      const policy = resumePolicy(follow ? (resume ?? true) : false);
-      const backoff = policy === undefined ? undefined : createBackoff(policy, callOptions.signal);
+      const reconnector = createReconnector({
+        resume: follow ? (resume ?? true) : false,
+        codes: RESUMABLE,
+        signal: callOptions.signal,
+        onReconnect,
+      });
       let next: GetMessagesRequest = {
         room: request.room ?? "",
         afterId: request.afterId ?? 0n,
         limit: request.limit ?? 0,
         follow,
       };
-      let reached = false;
       for (;;) {
         // A follow stream has no end to put a deadline on, unless the call asks for one.
         const call = prepareCall(options, callOptions, { deadline: !follow });
@@ -96,26 +108,27 @@ export function createChatClient(target: string, options: ClientOptions = {}): C
           );
           for await (const { message } of stream) {
             if (message === undefined) continue;
-            reached = true;
-            backoff?.progressed();
+            reconnector.progressed();
             // Resume after this id; `limit` bounded the stored messages of the first call only.
             next = { ...next, afterId: message.id, limit: 0 };
             yield message;
           }
           return;
         } catch (error) {
-          if (
-            policy === undefined ||
-            backoff === undefined ||
-            !isResumable(error, RESUMABLE, reached) ||
-            backoff.attempt >= policy.attempts
-          ) {
-            throw error;
-          }
-          onReconnect?.({ attempt: backoff.attempt + 1, of: policy.attempts, error });
-          if (!(await backoff.next())) throw error;
+          if (!(await reconnector.retry(error))) throw error;
         }
       }
+    },
+
+    join(join, sessionOptions = {}) {
+      // A session lives as long as its user wants: no default deadline.
+      const prepare = () =>
+        prepareCall(
+          options,
+          sessionOptions.metadata === undefined ? {} : { metadata: sessionOptions.metadata },
+          { deadline: false },
+        );
+      return openChatSession(client, target, prepare, join, sessionOptions);
     },
 
     close: () => client.close(),

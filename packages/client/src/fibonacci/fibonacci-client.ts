@@ -7,12 +7,10 @@ import {
 } from "@fibchat/contracts/fibonacci/v1";
 import { type CallOptions, prepareCall } from "../call/call-options.js";
 import {
-  createBackoff,
+  createReconnector,
   type DEFAULT_RESUME_POLICY,
-  isResumable,
   type ReconnectEvent,
   type ResumePolicy,
-  resumePolicy,
 } from "../call/resume-policy.js";
 import { serverStream } from "../call/server-stream.js";
 import { unary } from "../call/unary.js";
@@ -73,11 +71,14 @@ export function createFibonacciClient(
     },
 
     async *streamSequence(request, { resume = false, onReconnect, ...callOptions } = {}) {
-      const policy = resumePolicy(resume);
-      const backoff = policy === undefined ? undefined : createBackoff(policy, callOptions.signal);
+      const reconnector = createReconnector({
+        resume,
+        codes: RESUMABLE,
+        signal: callOptions.signal,
+        onReconnect,
+      });
       const end = request.start + request.count;
       let next = request.start;
-      let reached = false;
       for (;;) {
         const remaining = { start: next, count: end - next };
         const call = prepareCall(options, callOptions);
@@ -87,23 +88,12 @@ export function createFibonacciClient(
           )) {
             if (number === undefined) continue;
             next = number.index + 1;
-            reached = true;
-            backoff?.progressed();
+            reconnector.progressed();
             yield number;
           }
           return;
         } catch (error) {
-          if (
-            policy === undefined ||
-            backoff === undefined ||
-            next >= end ||
-            !isResumable(error, RESUMABLE, reached) ||
-            backoff.attempt >= policy.attempts
-          ) {
-            throw error;
-          }
-          onReconnect?.({ attempt: backoff.attempt + 1, of: policy.attempts, error });
-          if (!(await backoff.next())) throw error;
+          if (next >= end || !(await reconnector.retry(error))) throw error;
         }
       }
     },

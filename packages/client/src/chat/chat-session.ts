@@ -1,0 +1,260 @@
+import { randomUUID } from "node:crypto";
+import type { ChatMessage, ChatServiceClient } from "@fibchat/contracts/chat/v1";
+import type { Metadata } from "@grpc/grpc-js";
+import type { PreparedCall } from "../call/call-options.js";
+import {
+  createReconnector,
+  type ReconnectEvent,
+  type ResumePolicy,
+} from "../call/resume-policy.js";
+import { FibchatError, type StatusName } from "../fibchat-error.js";
+import { createMessageQueue } from "./message-queue.js";
+import { openSessionCall, type PostAnswer, type SessionCall } from "./session-call.js";
+
+/** Where and as whom a session joins. */
+export interface JoinOptions {
+  /** The room; empty or absent: `general`. */
+  readonly room?: string;
+  /** Who posts: 1 to 64 characters. */
+  readonly author: string;
+  /** First replay the stored messages with an id above this, then go on live. */
+  readonly replayAfterId?: bigint;
+}
+
+/** How a session behaves. */
+export interface SessionOptions {
+  /** Aborting it cancels the session: unanswered posts and `closed` reject with `CANCELLED`. */
+  readonly signal?: AbortSignal;
+  /** Sent with every call of the session, after the client's own (the bearer token). */
+  readonly metadata?: Metadata;
+  /**
+   * Rejoin when the call ends with `UNAVAILABLE` or `RESOURCE_EXHAUSTED` (default `true`): the
+   * session replays after the last message it has seen and resends every unanswered post under
+   * its `client_message_id`, so nothing is lost, skipped or stored twice.
+   */
+  readonly reconnect?: boolean | ResumePolicy;
+  /** Told before each rejoin, with the failure that caused it. */
+  readonly onReconnect?: (event: ReconnectEvent) => void;
+  /**
+   * Others' messages kept for {@link ChatSession.messages} (default `true`). With `false` they
+   * are dropped as they arrive: for a session that only posts.
+   */
+  readonly receiveMessages?: boolean;
+}
+
+/** A post the server stored. */
+export interface PostResult {
+  /** The stored message: the new one, or the original when `duplicate`. */
+  readonly message: ChatMessage;
+  /** The caller repeated a `clientMessageId` already stored; nothing new was stored. */
+  readonly duplicate: boolean;
+}
+
+/** A chat session: posts, and others' messages in id order, across reconnects. */
+export interface ChatSession {
+  /**
+   * Posts `text`; resolves once the server has stored it. Rejects with a `FibchatError`:
+   * `INVALID_ARGUMENT` with the server's reason when the post is refused (the session goes on),
+   * or the error that ended the session. Without `clientMessageId` the session makes one.
+   */
+  post(text: string, options?: { readonly clientMessageId?: string }): Promise<PostResult>;
+  /** Resolves when another post would not be buffered beyond the call's high-water mark. */
+  writable(): Promise<void>;
+  /**
+   * Others' messages (replayed, then live), in id order, each once. Ends when the session ends;
+   * throws the error that ended it. Iterate it once.
+   */
+  readonly messages: AsyncIterable<ChatMessage>;
+  /** Half-closes; resolves once every post is answered and the session ended. */
+  close(): Promise<void>;
+  /** Ends the session at once; what is unanswered rejects with `CANCELLED`. */
+  cancel(): void;
+  /** Settles when the session is over: resolves after `close()`, rejects on failure. */
+  readonly closed: Promise<void>;
+}
+
+interface Unanswered {
+  readonly text: string;
+  /** Sent again after a rejoin: a server `duplicate` then means "stored by the first send". */
+  resent: boolean;
+  resolve(result: PostResult): void;
+  reject(error: FibchatError): void;
+}
+
+// The statuses chat.proto ends a session with when the client should rejoin.
+const RESUMABLE: ReadonlySet<StatusName> = new Set(["UNAVAILABLE", "RESOURCE_EXHAUSTED"]);
+// Messages waiting for the reader before the session stops reading from the server.
+const MAX_WAITING = 1_024;
+
+/**
+ * Opens a chat session on `client`. `prepare` makes each call's metadata and options; `target`
+ * names the server in errors.
+ */
+export function openChatSession(
+  client: ChatServiceClient,
+  target: string,
+  prepare: () => PreparedCall,
+  join: JoinOptions,
+  options: SessionOptions,
+): ChatSession {
+  const sessionId = randomUUID();
+  const reconnector = createReconnector({
+    resume: options.reconnect ?? true,
+    codes: RESUMABLE,
+    signal: options.signal,
+    onReconnect: options.onReconnect,
+  });
+  const receive = options.receiveMessages ?? true;
+  const unanswered = new Map<string, Unanswered>();
+  // Ids of this session's own stored posts above `lastSeen`: a replay brings them back.
+  const own = new Set<bigint>();
+  let lastSeen: bigint | undefined = join.replayAfterId;
+  let firstOwn: bigint | undefined;
+  let posts = 0;
+  let closing = false;
+  let final: { readonly error: FibchatError } | undefined;
+  let reconnecting: Promise<void> | undefined;
+  let call: SessionCall;
+
+  const queue = createMessageQueue<ChatMessage>({
+    high: MAX_WAITING,
+    onPressure: (full) => call.pause(full),
+  });
+  let onClosed: { resolve(): void; reject(error: FibchatError): void } = {
+    resolve: () => {},
+    reject: () => {},
+  };
+  const closed = new Promise<void>((resolve, reject) => {
+    onClosed = { resolve, reject };
+  });
+  closed.catch(() => {});
+
+  const finish = (error?: FibchatError) => {
+    if (final !== undefined) return;
+    if (error === undefined) {
+      final = { error: new FibchatError("CANCELLED", "the chat session is closed", target) };
+      queue.end();
+      onClosed.resolve();
+      return;
+    }
+    final = { error };
+    for (const entry of unanswered.values()) entry.reject(error);
+    unanswered.clear();
+    queue.fail(error);
+    onClosed.reject(error);
+  };
+
+  const answer = (clientMessageId: string, result: PostAnswer) => {
+    const entry = unanswered.get(clientMessageId);
+    if (entry === undefined) return;
+    unanswered.delete(clientMessageId);
+    reconnector.progressed();
+    if (result.kind === "rejected") {
+      entry.reject(new FibchatError("INVALID_ARGUMENT", result.reason, target));
+      return;
+    }
+    const { message } = result;
+    if (lastSeen === undefined || message.id > lastSeen) own.add(message.id);
+    firstOwn ??= message.id;
+    entry.resolve({ message, duplicate: result.duplicate && !entry.resent });
+  };
+
+  const deliver = (message: ChatMessage) => {
+    reconnector.progressed();
+    // After a rejoin the replay starts at `lastSeen`: anything at or below it was delivered, and
+    // this session's own posts come back too.
+    if (lastSeen !== undefined && message.id <= lastSeen) return;
+    if (own.delete(message.id)) return;
+    lastSeen = message.id;
+    for (const id of own) if (id <= message.id) own.delete(id);
+    if (receive) queue.push(message);
+  };
+
+  const open = (replayAfterId: bigint | undefined) => {
+    const current = openSessionCall(
+      client,
+      target,
+      prepare(),
+      { room: join.room ?? "", author: join.author, replayAfterId },
+      { message: deliver, answer },
+    );
+    current.closed.then(
+      () => {
+        if (current !== call) return;
+        if (unanswered.size > 0) {
+          finish(
+            new FibchatError(
+              "INTERNAL",
+              "the chat server ended the session without answering every post",
+              target,
+            ),
+          );
+        } else if (!closing) {
+          finish(new FibchatError("UNAVAILABLE", "the chat server ended the session", target));
+        } else finish();
+      },
+      (error: FibchatError) => {
+        if (current === call) rejoin(error);
+      },
+    );
+    return current;
+  };
+
+  const rejoin = (error: FibchatError) => {
+    reconnecting = reconnector.retry(error).then((again) => {
+      reconnecting = undefined;
+      if (!again || final !== undefined) {
+        finish(error);
+        return;
+      }
+      // Where this session stood: the last message seen, or just before its first own post.
+      const replayAfter = lastSeen ?? (firstOwn === undefined ? undefined : firstOwn - 1n);
+      call = open(replayAfter);
+      call.pause(queue.full());
+      for (const [clientMessageId, entry] of unanswered) {
+        entry.resent = true;
+        call.post(entry.text, clientMessageId);
+      }
+      if (closing) call.end();
+    });
+  };
+
+  const cancel = () => {
+    finish(new FibchatError("CANCELLED", "the chat session was cancelled", target));
+    call.cancel();
+  };
+  options.signal?.addEventListener("abort", cancel, { once: true });
+  closed.then(
+    () => options.signal?.removeEventListener("abort", cancel),
+    () => options.signal?.removeEventListener("abort", cancel),
+  );
+
+  call = open(join.replayAfterId);
+
+  return {
+    post(text, { clientMessageId = `${sessionId}:${++posts}` } = {}) {
+      if (final !== undefined) return Promise.reject(final.error);
+      if (closing) {
+        return Promise.reject(
+          new FibchatError("FAILED_PRECONDITION", "the session is closing", target),
+        );
+      }
+      return new Promise<PostResult>((resolve, reject) => {
+        unanswered.set(clientMessageId, { text, resent: false, resolve, reject });
+        // While rejoining, the post waits in `unanswered` and goes out with the resends.
+        if (reconnecting === undefined) call.post(text, clientMessageId);
+      });
+    },
+    writable: () => reconnecting ?? call.writable(),
+    messages: queue,
+    close() {
+      if (!closing && final === undefined) {
+        closing = true;
+        if (reconnecting === undefined) call.end();
+      }
+      return closed;
+    },
+    cancel,
+    closed,
+  };
+}

@@ -1,0 +1,99 @@
+import type {
+  ChatMessage,
+  ChatServiceClient,
+  JoinRoom,
+  SendAndReceiveMessageRequest,
+} from "@fibchat/contracts/chat/v1";
+import type { PreparedCall } from "../call/call-options.js";
+import { type FibchatError, toFibchatError } from "../fibchat-error.js";
+
+/** The server's answer to one post. */
+export type PostAnswer =
+  | { readonly kind: "ack"; readonly message: ChatMessage; readonly duplicate: boolean }
+  | { readonly kind: "rejected"; readonly reason: string };
+
+/** What one `SendAndReceiveMessage` call reports to its owner. */
+export interface SessionCallEvents {
+  /** Another session's message (replayed or live). */
+  message(message: ChatMessage): void;
+  /** The answer to the post sent under `clientMessageId`. */
+  answer(clientMessageId: string, answer: PostAnswer): void;
+}
+
+/** One `SendAndReceiveMessage` call, joined to a room: the unit a chat session reconnects. */
+export interface SessionCall {
+  /** Sends a post; its answer comes through {@link SessionCallEvents.answer}. */
+  post(text: string, clientMessageId: string): void;
+  /** Resolves when another post would not be buffered beyond grpc-js's high-water mark. */
+  writable(): Promise<void>;
+  /** Stops (true) or restarts (false) reading from the server. */
+  pause(paused: boolean): void;
+  /** Half-closes: the server answers what it received, then ends the call. */
+  end(): void;
+  cancel(): void;
+  /**
+   * Settles when the call has ended and every event of it was reported: resolves on OK,
+   * rejects with the {@link FibchatError} that ended it.
+   */
+  readonly closed: Promise<void>;
+}
+
+/** Opens the call, sends `join` at once, and reports what the server sends to `events`. */
+export function openSessionCall(
+  client: ChatServiceClient,
+  target: string,
+  prepared: PreparedCall,
+  join: JoinRoom,
+  events: SessionCallEvents,
+): SessionCall {
+  const call = client.sendAndReceiveMessage(prepared.metadata, prepared.options);
+  let failure: FibchatError | undefined;
+  let draining: Promise<void> | undefined;
+  let halfClosed = false;
+
+  call.on("data", ({ event }) => {
+    if (event?.$case === "message") events.message(event.value);
+    else if (event?.$case === "rejected") {
+      events.answer(event.value.clientMessageId, { kind: "rejected", reason: event.value.reason });
+    } else if (event?.$case === "ack" && event.value.message !== undefined) {
+      const { clientMessageId, message, duplicate } = event.value;
+      events.answer(clientMessageId, { kind: "ack", message, duplicate });
+    }
+  });
+  const closed = new Promise<void>((resolve, reject) => {
+    // grpc-js emits 'error' as soon as a failed status arrives, and 'end' only after every
+    // message received before it was delivered, so answers already sent are never lost.
+    call.on("error", (error) => {
+      failure ??= toFibchatError(error, target);
+    });
+    call.on("end", () => (failure === undefined ? resolve() : reject(failure)));
+  });
+  // The owner awaits `closed` when it needs to; a failure still reaches it there.
+  closed.catch(() => {});
+
+  const write = (request: SendAndReceiveMessageRequest) => {
+    if (call.write(request)) return;
+    draining ??= new Promise<void>((resolve) => {
+      call.once("drain", resolve);
+      closed.then(resolve, resolve);
+    }).finally(() => {
+      draining = undefined;
+    });
+  };
+  write({ action: { $case: "join", value: join } });
+
+  return {
+    post(text, clientMessageId) {
+      if (!halfClosed) write({ action: { $case: "post", value: { text, clientMessageId } } });
+    },
+    writable: () => draining ?? Promise.resolve(),
+    pause: (paused) => (paused ? call.pause() : call.resume()),
+    end() {
+      if (halfClosed) return;
+      halfClosed = true;
+      call.end();
+    },
+    cancel: () => call.cancel(),
+    closed,
+  };
+}
