@@ -10,7 +10,7 @@ export type StatusName = keyof typeof status;
  * `server not reachable at TARGET (connection refused)`.
  */
 export class FibchatError extends Error {
-  override readonly name = "FibchatError";
+  override readonly name: string = "FibchatError";
 
   constructor(
     /** The gRPC status by name. */
@@ -78,4 +78,23 @@ function oneLine(details: string): string {
     .replace(/\.? Resolution note:\s*$/, "")
     .trim();
   return line === "" ? "(no message)" : line;
+}
+
+/**
+ * A post the chat server refused (`rejected { reason }` in chat.proto): the session goes on. A
+ * {@link FibchatError} with code `INVALID_ARGUMENT`, so one `instanceof FibchatError` catches every
+ * failure, and this class tells a refused post from a failed session.
+ */
+export class PostRejectedError extends FibchatError {
+  override readonly name = "PostRejectedError";
+
+  constructor(
+    /** The server's reason, which names the rule and the fix. */
+    readonly reason: string,
+    /** The `client_message_id` the post was sent under. */
+    readonly clientMessageId: string,
+    target: string,
+  ) {
+    super("INVALID_ARGUMENT", reason, target);
+  }
 }

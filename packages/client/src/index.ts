@@ -18,9 +18,10 @@ export type {
   SessionOptions,
 } from "./chat/chat-session.js";
 export type { ClientOptions, TlsOptions } from "./client-options.js";
-export { FibchatError, type StatusName } from "./fibchat-error.js";
+export { FibchatError, PostRejectedError, type StatusName } from "./fibchat-error.js";
 export {
   createFibonacciClient,
   type FibonacciClient,
   type StreamSequenceOptions,
 } from "./fibonacci/fibonacci-client.js";
+export { createHealthClient, type HealthClient, type ServingStatus } from "./health-client.js";

@@ -5,6 +5,7 @@ import type { ChatMessage } from "@fibchat/contracts/chat/v1";
 import { freePort, type SpawnedServer } from "@fibchat/server-kit/testing";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { ReconnectEvent } from "../call/resume-policy.js";
+import { PostRejectedError } from "../fibchat-error.js";
 import { startChatProcess } from "../test-support/chat-process.js";
 import { killProcess } from "../test-support/fibonacci-process.js";
 import { type ChatClient, createChatClient } from "./chat-client.js";
@@ -64,9 +65,12 @@ describe("ChatClient.join", () => {
   it("rejects a refused post with INVALID_ARGUMENT and the reason; the session goes on", async () => {
     const client = clientOf((await started()).address);
     const session = client.join({ room: "r", author: "ada" });
-    await expect(session.post("")).rejects.toMatchObject({
+    const refused = session.post("", { clientMessageId: "empty" });
+    await expect(refused).rejects.toBeInstanceOf(PostRejectedError);
+    await expect(refused).rejects.toMatchObject({
       code: "INVALID_ARGUMENT",
-      details: expect.stringMatching(/text/),
+      reason: expect.stringMatching(/text/),
+      clientMessageId: "empty",
     });
     expect((await session.post("fine")).message.text).toBe("fine");
     await session.close();

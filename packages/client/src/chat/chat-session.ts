@@ -7,7 +7,7 @@ import {
   type ReconnectEvent,
   type ResumePolicy,
 } from "../call/resume-policy.js";
-import { FibchatError, type StatusName } from "../fibchat-error.js";
+import { FibchatError, PostRejectedError, type StatusName } from "../fibchat-error.js";
 import { createMessageQueue } from "./message-queue.js";
 import { openSessionCall, type PostAnswer, type SessionCall } from "./session-call.js";
 
@@ -53,9 +53,10 @@ export interface PostResult {
 /** A chat session: posts, and others' messages in id order, across reconnects. */
 export interface ChatSession {
   /**
-   * Posts `text`; resolves once the server has stored it. Rejects with a `FibchatError`:
-   * `INVALID_ARGUMENT` with the server's reason when the post is refused (the session goes on),
-   * or the error that ended the session. Without `clientMessageId` the session makes one.
+   * Posts `text`; resolves once the server has stored it. Rejects with a `PostRejectedError`
+   * (code `INVALID_ARGUMENT`, the server's reason) when the post is refused and the session goes
+   * on, or with the `FibchatError` that ended the session. Without `clientMessageId` the session
+   * makes one.
    */
   post(text: string, options?: { readonly clientMessageId?: string }): Promise<PostResult>;
   /** Resolves when another post would not be buffered beyond the call's high-water mark. */
@@ -150,7 +151,7 @@ export function openChatSession(
     unanswered.delete(clientMessageId);
     reconnector.progressed();
     if (result.kind === "rejected") {
-      entry.reject(new FibchatError("INVALID_ARGUMENT", result.reason, target));
+      entry.reject(new PostRejectedError(result.reason, clientMessageId, target));
       return;
     }
     const { message } = result;
