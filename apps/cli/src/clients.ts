@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
-import { ChatServiceClient } from "@fibchat/contracts/chat/v1";
-import { FibonacciServiceClient } from "@fibchat/contracts/fibonacci/v1";
-import { HealthClient } from "@fibchat/contracts/grpc/health/v1";
 import {
-  type ChannelCredentials,
-  type ChannelOptions,
-  type Client,
+  type ChatClient,
   type ClientOptions,
-  credentials,
-} from "@grpc/grpc-js";
+  createChatClient,
+  createFibonacciClient,
+  createHealthClient,
+  type FibonacciClient,
+  type HealthClient,
+  type TlsOptions,
+} from "@fibchat/client";
 import { CliError, type Endpoint, ExitCode } from "./errors.js";
 
 /** The transport security flags: `--tls`, `--ca`, `--cert`, `--key`. */
@@ -24,50 +24,33 @@ export interface TlsFlags {
  * `--ca` (else the system roots), and `--cert` with `--key` adds a client certificate (mTLS).
  * A missing or unreadable file, or `--cert` without `--key`, is a usage error.
  */
-export function channelCredentials(flags: TlsFlags): ChannelCredentials {
+export function tlsOptions(flags: TlsFlags): NonNullable<ClientOptions["tls"]> {
   const { ca, cert, key } = flags;
-  if (!flags.tls && ca === undefined && cert === undefined && key === undefined) {
-    return credentials.createInsecure();
-  }
+  if (!flags.tls && ca === undefined && cert === undefined && key === undefined) return false;
   if ((cert === undefined) !== (key === undefined)) {
     throw new CliError(
       "--cert and --key go together: give both for mTLS, or neither",
       ExitCode.usage,
     );
   }
-  return credentials.createSsl(
-    ca === undefined ? null : readPem(ca, "--ca"),
-    key === undefined ? null : readPem(key, "--key"),
-    cert === undefined ? null : readPem(cert, "--cert"),
-  );
+  const files: { -readonly [K in keyof TlsOptions]: Buffer } = {};
+  if (ca !== undefined) files.ca = readPem(ca, "--ca");
+  if (cert !== undefined) files.cert = readPem(cert, "--cert");
+  if (key !== undefined) files.key = readPem(key, "--key");
+  return files;
 }
 
-// grpc-js resolver schemes; a plain `host:port` has none and goes through DNS with pick_first.
-const TARGET_SCHEME = /^(?:dns|ipv4|ipv6|unix|unix-abstract):/;
-
-/**
- * Channel options for `address`. A gRPC target URI (`dns:///host:port`,
- * `ipv4:10.0.0.1:50051,10.0.0.2:50051`) gets round-robin load balancing, so calls spread over
- * every address it resolves to instead of sticking to the first (grpc-js defaults to pick_first).
- */
-export function channelOptions(address: string): ChannelOptions {
-  if (!TARGET_SCHEME.test(address)) return {};
-  return {
-    "grpc.service_config": JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
-  };
-}
-
-/** What the CLI dials: both servers' addresses and the credentials for either. */
+/** What the CLI dials: both servers' addresses, and how to reach either. */
 export interface ClientSettings {
   readonly fibonacciAddress: string;
   readonly chatAddress: string;
-  readonly credentials: ChannelCredentials;
+  readonly options: ClientOptions;
 }
 
 /** The clients of one CLI run, each made on first use; `close()` closes every one of them. */
 export interface Clients {
-  fibonacci(): { readonly client: FibonacciServiceClient; readonly endpoint: Endpoint };
-  chat(): { readonly client: ChatServiceClient; readonly endpoint: Endpoint };
+  fibonacci(): { readonly client: FibonacciClient; readonly endpoint: Endpoint };
+  chat(): { readonly client: ChatClient; readonly endpoint: Endpoint };
   health(server: Endpoint["server"]): {
     readonly client: HealthClient;
     readonly endpoint: Endpoint;
@@ -77,28 +60,24 @@ export interface Clients {
 
 /** Creates the {@link Clients} for `settings`; nothing connects until a call is made. */
 export function createClients(settings: ClientSettings): Clients {
-  const opened: Client[] = [];
-  const connect = <C extends Client>(
+  const opened: { close(): void }[] = [];
+  const connect = <C extends { close(): void }>(
     server: Endpoint["server"],
-    Construct: new (
-      address: string,
-      credentials: ChannelCredentials,
-      options?: Partial<ClientOptions>,
-    ) => C,
+    create: (target: string, options: ClientOptions) => C,
   ) =>
     once(() => {
       const address = server === "fibonacci" ? settings.fibonacciAddress : settings.chatAddress;
-      const client = new Construct(address, settings.credentials, channelOptions(address));
+      const client = create(address, settings.options);
       opened.push(client);
       return { client, endpoint: { server, address } };
     });
   const health = {
-    fibonacci: connect("fibonacci", HealthClient),
-    chat: connect("chat", HealthClient),
+    fibonacci: connect("fibonacci", createHealthClient),
+    chat: connect("chat", createHealthClient),
   };
   return {
-    fibonacci: connect("fibonacci", FibonacciServiceClient),
-    chat: connect("chat", ChatServiceClient),
+    fibonacci: connect("fibonacci", createFibonacciClient),
+    chat: connect("chat", createChatClient),
     health: (server) => health[server](),
     close() {
       for (const client of opened.splice(0)) client.close();

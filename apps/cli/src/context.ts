@@ -1,7 +1,5 @@
-import { Metadata } from "@grpc/grpc-js";
-import type { CallSettings } from "./calls.js";
-import { type Clients, channelCredentials, createClients } from "./clients.js";
-import type { Endpoint } from "./errors.js";
+import type { CallOptions } from "@fibchat/client";
+import { type Clients, createClients, tlsOptions } from "./clients.js";
 import type { GlobalOptions } from "./global-options.js";
 import { createOutput, type Output } from "./output.js";
 import type { Stopper } from "./stop.js";
@@ -36,10 +34,10 @@ export interface CliContext {
   readonly timeoutMs: number | undefined;
   readonly clients: Clients;
   /**
-   * Settings for one call to `endpoint`. With `deadline: true` the call gets `--timeout` as its
-   * gRPC deadline; open-ended calls (a follow stream, a chat session) pass `false`.
+   * Options for one call: Ctrl-C (or stdout closing) cancels it, and with `deadline: true` it
+   * gets `--timeout` as its gRPC deadline; open-ended calls (a follow stream) pass `false`.
    */
-  callSettings(endpoint: Endpoint, options: { readonly deadline: boolean }): CallSettings;
+  callOptions(options: { readonly deadline: boolean }): CallOptions;
   /** Writes one line for people to stderr (never stdout, which carries only results). */
   note(line: string): void;
 }
@@ -49,7 +47,7 @@ export interface CliContext {
  * file fails here, before anything is sent. The caller closes `clients` when the run ends.
  */
 export function createContext(options: GlobalOptions, io: CliIo, stop: Stopper): CliContext {
-  const credentials = channelCredentials({
+  const tls = tlsOptions({
     tls: options.tls === true,
     ca: options.ca,
     cert: options.cert,
@@ -58,18 +56,10 @@ export function createContext(options: GlobalOptions, io: CliIo, stop: Stopper):
   const clients = createClients({
     fibonacciAddress: options.fibAddress,
     chatAddress: options.chatAddress,
-    credentials,
+    options: { tls, ...(options.token === undefined ? {} : { token: options.token }) },
   });
   const colorOf = (stream: PrintStream) =>
     createStyle(colorEnabled({ isTTY: stream.isTTY === true, flag: options.color, env: io.env }));
-  const token = options.token;
-  const metadata = () => {
-    const metadata = new Metadata();
-    // Per-call metadata rather than call credentials: grpc-js refuses call credentials on a
-    // plaintext channel, and the local servers run plaintext by default.
-    if (token !== undefined) metadata.set("authorization", `Bearer ${token}`);
-    return metadata;
-  };
   return {
     io,
     output: createOutput(io.stdout, {
@@ -80,11 +70,9 @@ export function createContext(options: GlobalOptions, io: CliIo, stop: Stopper):
     stop,
     timeoutMs: options.timeout,
     clients,
-    callSettings: (endpoint, { deadline }) => ({
-      endpoint,
+    callOptions: ({ deadline }) => ({
       signal: stop.signal,
-      metadata,
-      timeoutMs: deadline ? options.timeout : undefined,
+      ...(deadline && options.timeout !== undefined ? { timeoutMs: options.timeout } : {}),
     }),
     note: (line) => {
       io.stderr.write(`${line}\n`);

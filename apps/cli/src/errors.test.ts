@@ -1,28 +1,24 @@
+import { type FibchatError, toFibchatError } from "@fibchat/client";
 import { Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
-import {
-  CliError,
-  describeRpcError,
-  ExitCode,
-  isServiceError,
-  rpcFailure,
-  statusName,
-} from "./errors.js";
+import { CliError, describeFailure, ExitCode, rpcFailure } from "./errors.js";
 
-function serviceError(code: status, details: string): ServiceError {
-  return Object.assign(new Error(`${code} ${status[code]}: ${details}`), {
+// What @fibchat/client makes of a grpc-js error from the fibonacci server's address.
+function failure(code: status, details: string): FibchatError {
+  const error: ServiceError = Object.assign(new Error(`${code} ${status[code]}: ${details}`), {
     code,
     details,
     metadata: new Metadata(),
   });
+  return toFibchatError(error, "127.0.0.1:50051");
 }
 
 const fibonacci = { server: "fibonacci", address: "127.0.0.1:50051" } as const;
 
-describe("describeRpcError", () => {
+describe("describeFailure", () => {
   it.each([
     {
-      error: serviceError(
+      error: failure(
         status.UNAVAILABLE,
         "No connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:50051. Resolution note: ",
       ),
@@ -30,29 +26,29 @@ describe("describeRpcError", () => {
         "cannot reach the fibonacci server at 127.0.0.1:50051 (connection refused): start the servers with `pnpm start`",
     },
     {
-      error: serviceError(status.INVALID_ARGUMENT, "count 200000 is over the server's limit"),
+      error: failure(status.INVALID_ARGUMENT, "count 200000 is over the server's limit"),
       expected: "INVALID_ARGUMENT: count 200000 is over the server's limit",
     },
     {
-      error: serviceError(
+      error: failure(
         status.UNAVAILABLE,
         "No connection established. Last error: 80:error:SSL routines:certificate required:rec_layer_s3.c:1601:SSL alert number 116\n. Resolution note: ",
       ),
       expected:
         "UNAVAILABLE: No connection established. Last error: 80:error:SSL routines:certificate required:rec_layer_s3.c:1601:SSL alert number 116",
     },
-    { error: serviceError(status.INTERNAL, "  "), expected: "INTERNAL: (no message)" },
+    { error: failure(status.INTERNAL, "  "), expected: "INTERNAL: (no message)" },
   ])("$expected", ({ error, expected }) => {
-    expect(describeRpcError(error, fibonacci)).toBe(expected);
+    expect(describeFailure(error, fibonacci)).toBe(expected);
   });
 });
 
 describe("rpcFailure", () => {
-  it("turns a gRPC error into a CliError with exit code 1, keeping the cause", () => {
-    const cause = serviceError(status.NOT_FOUND, "no such room");
-    const failure = rpcFailure(cause, fibonacci);
-    expect(failure).toBeInstanceOf(CliError);
-    expect(failure).toMatchObject({
+  it("turns a failed call into a CliError with exit code 1, keeping the cause", () => {
+    const cause = failure(status.NOT_FOUND, "no such room");
+    const explained = rpcFailure(cause, fibonacci);
+    expect(explained).toBeInstanceOf(CliError);
+    expect(explained).toMatchObject({
       message: "NOT_FOUND: no such room",
       exitCode: ExitCode.failure,
       cause,
@@ -65,15 +61,5 @@ describe("rpcFailure", () => {
     expect(rpcFailure(new TypeError("boom"), fibonacci).message).toBe(
       "call to the fibonacci server at 127.0.0.1:50051 failed: boom",
     );
-  });
-});
-
-describe("isServiceError and statusName", () => {
-  it("recognise grpc-js errors and name every status code", () => {
-    expect(isServiceError(serviceError(status.OK, ""))).toBe(true);
-    expect(isServiceError(new Error("plain"))).toBe(false);
-    expect(isServiceError({ code: 14, details: "not an Error" })).toBe(false);
-    expect(statusName(status.DEADLINE_EXCEEDED)).toBe("DEADLINE_EXCEEDED");
-    expect(statusName(99)).toBe("CODE 99");
   });
 });

@@ -1,4 +1,4 @@
-import { type ServiceError, status } from "@grpc/grpc-js";
+import { FibchatError } from "@fibchat/client";
 
 /** The process exit codes of `fibchat`, as documented in its help and README. */
 export const ExitCode = {
@@ -40,56 +40,27 @@ export interface Endpoint {
   readonly address: string;
 }
 
-/** True for the errors grpc-js hands to callbacks and emits on streams: an `Error` with a status. */
-export function isServiceError(error: unknown): error is ServiceError {
-  return (
-    error instanceof Error &&
-    "code" in error &&
-    typeof error.code === "number" &&
-    "details" in error &&
-    typeof error.details === "string"
-  );
-}
-
-/** The name of a gRPC status code (`INVALID_ARGUMENT`), or `CODE 42` for one grpc-js doesn't know. */
-export function statusName(code: number): string {
-  return status[code] ?? `CODE ${code}`;
-}
-
 /**
  * Explains a failed call in one line: a server that refused the connection is named with its
  * address and how to start it; any other failure shows its status name and the server's message.
  */
-export function describeRpcError(error: ServiceError, endpoint: Endpoint): string {
+export function describeFailure(error: FibchatError, endpoint: Endpoint): string {
   if (isConnectionRefused(error)) {
     return `cannot reach the ${endpoint.server} server at ${endpoint.address} (connection refused): start the servers with \`pnpm start\``;
   }
-  return `${statusName(error.code)}: ${rpcDetails(error)}`;
-}
-
-/**
- * The server's message of a failed call on one line: grpc-js's connection errors embed
- * OpenSSL's multi-line text and end in an empty "Resolution note: ", and the CLI promises one
- * line per error.
- */
-export function rpcDetails(error: ServiceError): string {
-  const details = error.details
-    .replace(/\s*\n\s*/g, " ")
-    .replace(/\.? Resolution note:\s*$/, "")
-    .trim();
-  return details === "" ? "(no message)" : details;
+  return error.message;
 }
 
 /** True when nothing listens at the address: the server is not running (or not there). */
-export function isConnectionRefused(error: ServiceError): boolean {
-  return error.code === status.UNAVAILABLE && /ECONNREFUSED/.test(error.details);
+export function isConnectionRefused(error: FibchatError): boolean {
+  return error.code === "UNAVAILABLE" && error.details.endsWith("(connection refused)");
 }
 
 /** Turns whatever a call threw into the {@link CliError} that ends the command. */
 export function rpcFailure(error: unknown, endpoint: Endpoint): CliError {
   if (error instanceof CliError) return error;
-  if (isServiceError(error)) {
-    return new CliError(describeRpcError(error, endpoint), ExitCode.failure, { cause: error });
+  if (error instanceof FibchatError) {
+    return new CliError(describeFailure(error, endpoint), ExitCode.failure, { cause: error });
   }
   const reason = error instanceof Error ? error.message : String(error);
   return new CliError(
@@ -97,4 +68,25 @@ export function rpcFailure(error: unknown, endpoint: Endpoint): CliError {
     ExitCode.failure,
     { cause: error },
   );
+}
+
+/** Runs one call to `endpoint`, turning its failure into the {@link CliError} that explains it. */
+export async function explained<T>(endpoint: Endpoint, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw rpcFailure(error, endpoint);
+  }
+}
+
+/** The items of a streaming call to `endpoint`, its failure turned into a {@link CliError}. */
+export async function* explainedStream<T>(
+  endpoint: Endpoint,
+  items: AsyncIterable<T>,
+): AsyncGenerator<T, void, undefined> {
+  try {
+    yield* items;
+  } catch (error) {
+    throw rpcFailure(error, endpoint);
+  }
 }

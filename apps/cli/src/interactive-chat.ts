@@ -1,11 +1,10 @@
-import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
-import type { GetStatsResponse } from "@fibchat/contracts/chat/v1";
-import { unaryCall } from "./calls.js";
+import { PostRejectedError } from "@fibchat/client";
 import { formatMessage } from "./chat-format.js";
+import type { ChatIdentity } from "./chat-identity.js";
 import { createChatScreen } from "./chat-screen.js";
-import { type ChatIdentity, openChatSession } from "./chat-session.js";
 import type { CliContext } from "./context.js";
+import { explained, rpcFailure } from "./errors.js";
 
 /** How many earlier messages of the room are shown on joining. */
 const HISTORY_SIZE = 20;
@@ -25,9 +24,8 @@ export async function interactiveChat(context: CliContext, identity: ChatIdentit
 
   // Ids are 1, 2, 3 … per room and never reused (chat.proto), so the count is the last id and
   // replaying after `count - HISTORY_SIZE` shows the recent history with no gap before live ones.
-  const stats = await unaryCall<GetStatsResponse>(
-    context.callSettings(endpoint, { deadline: true }),
-    (metadata, options, callback) => client.getStats({ room }, metadata, options, callback),
+  const stats = await explained(endpoint, () =>
+    client.stats({ room }, context.callOptions({ deadline: true })),
   );
   const history = BigInt(HISTORY_SIZE);
   const replayAfterId = stats.messageCount > history ? stats.messageCount - history : 0n;
@@ -40,12 +38,18 @@ export async function interactiveChat(context: CliContext, identity: ChatIdentit
   });
   const screen = createChatScreen(rl, stdin, stdout);
   const show = (text: string) => screen.print(text);
-  const session = openChatSession(
-    client,
-    context.callSettings(endpoint, { deadline: false }),
+  // No rejoin: a person sees the session end and can join again.
+  const session = client.join(
     { room, author, replayAfterId },
-    (message) => show(formatMessage(message, style, { clock: "time", self: author })),
+    { signal: context.stop.signal, reconnect: false },
   );
+  const shown = (async () => {
+    for await (const message of session.messages) {
+      show(formatMessage(message, style, { clock: "time", self: author }));
+    }
+  })();
+  // A failure reaches the run through `session.closed`.
+  shown.catch(() => {});
   show(style.dim(`joined #${room} as ${author}; /quit or Ctrl-D leaves`));
 
   rl.on("line", (line) => {
@@ -57,15 +61,13 @@ export async function interactiveChat(context: CliContext, identity: ChatIdentit
     }
     if (command.startsWith("/")) show(style.bad(`unknown command ${command}: /quit leaves`));
     else if (command !== "") {
-      session.post(line, randomUUID()).then(
-        (outcome) =>
-          show(
-            outcome.kind === "ack"
-              ? formatMessage(outcome.message, style, { clock: "time", self: author })
-              : style.bad(`not sent (${outcome.reason}): ${line}`),
-          ),
-        // The session failed; `closed` reports why.
-        () => {},
+      session.post(line).then(
+        ({ message }) => show(formatMessage(message, style, { clock: "time", self: author })),
+        (error: unknown) => {
+          if (error instanceof PostRejectedError)
+            show(style.bad(`not sent (${error.reason}): ${line}`));
+          // Otherwise the session failed; `closed` reports why.
+        },
       );
     }
     rl.prompt(true);
@@ -81,6 +83,10 @@ export async function interactiveChat(context: CliContext, identity: ChatIdentit
   rl.prompt();
   await left;
   screen.close();
-  if (!context.stop.signal.aborted) await session.end();
-  else await session.closed;
+  try {
+    if (!context.stop.signal.aborted) await session.close();
+    else await session.closed;
+  } catch (error) {
+    throw rpcFailure(error, endpoint);
+  }
 }

@@ -1,14 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
+import { type ChatSession, PostRejectedError, type PostResult } from "@fibchat/client";
 import { messageRecord } from "./chat-format.js";
-import { type ChatIdentity, openChatSession, type PostOutcome } from "./chat-session.js";
+import type { ChatIdentity } from "./chat-identity.js";
 import type { CliContext } from "./context.js";
 import { formatDuration } from "./duration.js";
-import { CliError, ExitCode } from "./errors.js";
-import { createReconnector } from "./reconnect.js";
-import { createReconnectingPoster, type ReconnectingPoster } from "./reconnecting-poster.js";
+import { CliError, describeFailure, ExitCode, rpcFailure } from "./errors.js";
 
-type Settled = { readonly outcome: PostOutcome } | { readonly failed: true };
+type Settled =
+  | { readonly posted: PostResult }
+  | { readonly rejected: string }
+  | { readonly failed: true };
 
 /**
  * Posts every line of stdin to the room and resolves once each one is acknowledged; empty lines
@@ -21,23 +23,20 @@ type Settled = { readonly outcome: PostOutcome } | { readonly failed: true };
  */
 export async function pipeChat(context: CliContext, identity: ChatIdentity): Promise<void> {
   const { client, endpoint } = context.clients.chat();
-  const settings = context.callSettings(endpoint, { deadline: false });
-  const poster = createReconnectingPoster(
-    () => openChatSession(client, settings, identity, () => {}),
-    createReconnector({
-      signal: context.stop.signal,
-      onRetry: (attempt, of, reason) =>
-        context.note(
-          context.style.stderr.dim(
-            `fibchat: ${reason}; rejoining #${identity.room} (${attempt} of ${of})`,
-          ),
+  const poster = client.join(identity, {
+    signal: context.stop.signal,
+    receiveMessages: false,
+    onReconnect: ({ attempt, of, error }) =>
+      context.note(
+        context.style.stderr.dim(
+          `fibchat: ${describeFailure(error, endpoint)}; rejoining #${identity.room} (${attempt} of ${of})`,
         ),
-    }),
-  );
+      ),
+  });
   const lines = createInterface({ input: context.io.stdin, crlfDelay: Number.POSITIVE_INFINITY });
   const stopReading = () => lines.close();
   context.stop.signal.addEventListener("abort", stopReading, { once: true });
-  poster.settled.then(stopReading, stopReading);
+  poster.closed.then(stopReading, stopReading);
 
   const runId = randomUUID();
   const tally = { posted: 0, rejected: 0 };
@@ -61,7 +60,9 @@ export async function pipeChat(context: CliContext, identity: ChatIdentity): Pro
       });
       printed = printed.then(async () => report(context, line, await settled, tally));
     }
-    if (timeout === undefined) await poster.end();
+    if (timeout === undefined) await poster.close();
+  } catch (error) {
+    throw rpcFailure(error, endpoint);
   } finally {
     context.stop.signal.removeEventListener("abort", stopReading);
     await printed;
@@ -74,7 +75,7 @@ export async function pipeChat(context: CliContext, identity: ChatIdentity): Pro
 
 /** Posts one line; never rejects, so nothing is left unhandled while earlier lines print. */
 function awaitAnswer(
-  poster: ReconnectingPoster,
+  poster: ChatSession,
   text: string,
   clientMessageId: string,
   timeoutMs: number | undefined,
@@ -82,10 +83,11 @@ function awaitAnswer(
 ): Promise<Settled> {
   const timer = timeoutMs === undefined ? undefined : setTimeout(onTimeout, timeoutMs);
   return poster
-    .post(text, clientMessageId)
+    .post(text, { clientMessageId })
     .then(
-      (outcome) => ({ outcome }),
-      () => ({ failed: true }) as const,
+      (posted): Settled => ({ posted }),
+      (error: unknown): Settled =>
+        error instanceof PostRejectedError ? { rejected: error.reason } : { failed: true },
     )
     .finally(() => clearTimeout(timer));
 }
@@ -96,16 +98,16 @@ async function report(
   settled: Settled,
   tally: { rejected: number },
 ): Promise<void> {
-  if (!("outcome" in settled)) return;
-  const { outcome } = settled;
-  if (outcome.kind === "rejected") {
+  if ("rejected" in settled) {
     tally.rejected += 1;
-    context.note(context.style.stderr.bad(`fibchat: line ${line} rejected: ${outcome.reason}`));
+    context.note(context.style.stderr.bad(`fibchat: line ${line} rejected: ${settled.rejected}`));
     return;
   }
-  await context.output.result(String(outcome.message.id), {
+  if (!("posted" in settled)) return;
+  const { posted } = settled;
+  await context.output.result(String(posted.message.id), {
     line: String(line),
-    ...messageRecord(outcome.message),
-    duplicate: outcome.duplicate,
+    ...messageRecord(posted.message),
+    duplicate: posted.duplicate,
   });
 }

@@ -18,7 +18,12 @@ export type {
   SessionOptions,
 } from "./chat/chat-session.js";
 export type { ClientOptions, TlsOptions } from "./client-options.js";
-export { FibchatError, PostRejectedError, type StatusName } from "./fibchat-error.js";
+export {
+  FibchatError,
+  PostRejectedError,
+  type StatusName,
+  toFibchatError,
+} from "./fibchat-error.js";
 export {
   createFibonacciClient,
   type FibonacciClient,

@@ -1,13 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import { Command, Option } from "@commander-js/extra-typings";
-import type { GetStatsResponse } from "@fibchat/contracts/chat/v1";
+import { PostRejectedError } from "@fibchat/client";
 import { parseNonEmpty, parseUint32, parseUint64 } from "../arguments.js";
-import { unaryCall } from "../calls.js";
 import { messageRecord } from "../chat-format.js";
-import { type ChatIdentity, openChatSession } from "../chat-session.js";
+import type { ChatIdentity } from "../chat-identity.js";
 import type { CliContext } from "../context.js";
-import { CliError, ExitCode } from "../errors.js";
+import { CliError, ExitCode, explained } from "../errors.js";
 import { interactiveChat } from "../interactive-chat.js";
 import { pipeChat } from "../pipe-chat.js";
 import { readMessages } from "../read-messages.js";
@@ -147,31 +146,34 @@ async function send(
   clientId: string | undefined,
 ): Promise<void> {
   const { client, endpoint } = context.clients.chat();
-  const session = openChatSession(
-    client,
-    context.callSettings(endpoint, { deadline: true }),
-    identity,
-    () => {},
-  );
-  const [outcome] = await Promise.all([
-    session.post(text, clientId ?? randomUUID()),
-    session.end(),
-  ]);
-  if (outcome.kind === "rejected") {
-    throw new CliError(`message rejected: ${outcome.reason}`, ExitCode.failure);
-  }
-  await context.output.result(String(outcome.message.id), {
-    ...messageRecord(outcome.message),
-    duplicate: outcome.duplicate,
+  // One post: no rejoin, and `--timeout` bounds the whole session.
+  const session = client.join(identity, {
+    ...context.callOptions({ deadline: true }),
+    reconnect: false,
+    receiveMessages: false,
+  });
+  const result = await explained(endpoint, async () => {
+    try {
+      const [posted] = await Promise.all([
+        session.post(text, { clientMessageId: clientId ?? randomUUID() }),
+        session.close(),
+      ]);
+      return posted;
+    } catch (error) {
+      if (!(error instanceof PostRejectedError)) throw error;
+      throw new CliError(`message rejected: ${error.reason}`, ExitCode.failure);
+    }
+  });
+  await context.output.result(String(result.message.id), {
+    ...messageRecord(result.message),
+    duplicate: result.duplicate,
   });
 }
 
 async function stats(context: CliContext, room: string | undefined): Promise<void> {
   const { client, endpoint } = context.clients.chat();
-  const response = await unaryCall<GetStatsResponse>(
-    context.callSettings(endpoint, { deadline: true }),
-    (metadata, options, callback) =>
-      client.getStats({ room: room ?? "" }, metadata, options, callback),
+  const response = await explained(endpoint, () =>
+    client.stats({ room: room ?? "" }, context.callOptions({ deadline: true })),
   );
   const counts = [
     ["messages", response.messageCount],

@@ -1,9 +1,8 @@
 import { Command } from "@commander-js/extra-typings";
-import type { FibonacciNumber, GetSequenceResponse } from "@fibchat/contracts/fibonacci/v1";
+import type { FibonacciNumber } from "@fibchat/contracts/fibonacci/v1";
 import { parseUint32 } from "../arguments.js";
-import { serverStream, unaryCall } from "../calls.js";
 import type { CliContext } from "../context.js";
-import { CliError, ExitCode } from "../errors.js";
+import { explained, explainedStream } from "../errors.js";
 import type { JsonRecord } from "../output.js";
 import { createProgressBar } from "../progress-bar.js";
 
@@ -68,12 +67,10 @@ Examples:
 
 async function getSequence(context: CliContext, count: number, start: number): Promise<void> {
   const { client, endpoint } = context.clients.fibonacci();
-  const response = await unaryCall<GetSequenceResponse>(
-    context.callSettings(endpoint, { deadline: true }),
-    (metadata, options, callback) =>
-      client.getSequence({ count, start }, metadata, options, callback),
+  const numbers = await explained(endpoint, () =>
+    client.getSequence({ count, start }, context.callOptions({ deadline: true })),
   );
-  for (const number of response.numbers) await printNumber(context, number);
+  for (const number of numbers) await printNumber(context, number);
 }
 
 async function streamSequence(
@@ -90,17 +87,11 @@ async function streamSequence(
   let received = 0;
   bar?.update(0);
   try {
-    const numbers = serverStream(
-      context.callSettings(endpoint, { deadline: true }),
-      (metadata, options) => client.streamSequence({ count, start }, metadata, options),
+    const numbers = explainedStream(
+      endpoint,
+      client.streamSequence({ count, start }, context.callOptions({ deadline: true })),
     );
-    for await (const { number } of numbers) {
-      if (number === undefined) {
-        throw new CliError(
-          "the fibonacci server sent a StreamSequence response without a number",
-          ExitCode.failure,
-        );
-      }
+    for await (const number of numbers) {
       if (sharesTerminal) bar?.clear();
       await printNumber(context, number);
       received += 1;

@@ -1,19 +1,12 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import {
-  type HealthCheckResponse,
-  HealthCheckResponse_ServingStatus,
-} from "@fibchat/contracts/grpc/health/v1";
-import { unaryCall } from "../calls.js";
+import { FibchatError } from "@fibchat/client";
 import type { CliContext } from "../context.js";
 import {
   CliError,
-  describeRpcError,
+  describeFailure,
   type Endpoint,
   ExitCode,
   isConnectionRefused,
-  isServiceError,
-  rpcDetails,
-  statusName,
 } from "../errors.js";
 
 // The names the servers register with grpc.health.v1, one per served service.
@@ -94,27 +87,16 @@ async function checkHealth(
 
 async function check(context: CliContext, server: Endpoint["server"]): Promise<HealthResult> {
   const { client, endpoint } = context.clients.health(server);
-  const settings = context.callSettings(endpoint, { deadline: true });
+  const options = context.callOptions({ deadline: true });
   try {
-    const response = await unaryCall<HealthCheckResponse>(
-      { ...settings, timeoutMs: settings.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS },
-      (metadata, options, callback) =>
-        client.check({ service: SERVICE_NAMES[server] }, metadata, options, callback),
-    );
-    const status =
-      HealthCheckResponse_ServingStatus[response.status] ?? `STATUS ${response.status}`;
-    return {
-      endpoint,
-      status,
-      serving: response.status === HealthCheckResponse_ServingStatus.SERVING,
-      error: undefined,
-    };
+    const status = await client.check(SERVICE_NAMES[server], {
+      ...options,
+      timeoutMs: options.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS,
+    });
+    return { endpoint, status, serving: status === "SERVING", error: undefined };
   } catch (error) {
-    const cause = error instanceof CliError ? error.cause : error;
-    if (context.stop.signal.aborted || !isServiceError(cause)) throw error;
-    const reason = isConnectionRefused(cause)
-      ? describeRpcError(cause, endpoint)
-      : rpcDetails(cause);
-    return { endpoint, status: statusName(cause.code), serving: false, error: reason };
+    if (context.stop.signal.aborted || !(error instanceof FibchatError)) throw error;
+    const reason = isConnectionRefused(error) ? describeFailure(error, endpoint) : error.details;
+    return { endpoint, status: error.code, serving: false, error: reason };
   }
 }

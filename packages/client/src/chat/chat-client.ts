@@ -121,11 +121,15 @@ export function createChatClient(target: string, options: ClientOptions = {}): C
     },
 
     join(join, sessionOptions = {}) {
-      // A session lives as long as its user wants: no default deadline.
+      const { metadata, timeoutMs } = sessionOptions;
       const prepare = () =>
         prepareCall(
           options,
-          sessionOptions.metadata === undefined ? {} : { metadata: sessionOptions.metadata },
+          {
+            ...(metadata === undefined ? {} : { metadata }),
+            ...(timeoutMs === undefined ? {} : { timeoutMs }),
+          },
+          // Not the client's default deadline: a session lasts as long as its user wants.
           { deadline: false },
         );
       return openChatSession(client, target, prepare, join, sessionOptions);

@@ -28,6 +28,11 @@ export interface SessionOptions {
   /** Sent with every call of the session, after the client's own (the bearer token). */
   readonly metadata?: Metadata;
   /**
+   * A gRPC deadline on each call of the session (`DEADLINE_EXCEEDED`), for a session that must
+   * be over by then, like a one-off post. None by default: a session lasts as long as its user.
+   */
+  readonly timeoutMs?: number;
+  /**
    * Rejoin when the call ends with `UNAVAILABLE` or `RESOURCE_EXHAUSTED` (default `true`): the
    * session replays after the last message it has seen and resends every unanswered post under
    * its `client_message_id`, so nothing is lost, skipped or stored twice.
