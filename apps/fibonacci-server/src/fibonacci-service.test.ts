@@ -1,4 +1,4 @@
-import { ERROR_LEVEL } from "@fibchat/server-kit/testing";
+import { ERROR_LEVEL, settled } from "@fibchat/server-kit/testing";
 import { status } from "@grpc/grpc-js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -206,16 +206,4 @@ async function waitFor(condition: () => boolean): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error("condition not reached within 10 s");
-}
-
-/** Polls `read` until it gives the same value 5 times in a row, 20 ms apart (at most 10 s). */
-async function settled(read: () => number): Promise<number> {
-  let last = read();
-  for (let tries = 0, stable = 0; tries < 500 && stable < 5; tries++) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const value = read();
-    stable = value === last ? stable + 1 : 0;
-    last = value;
-  }
-  return last;
 }

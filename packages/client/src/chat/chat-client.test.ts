@@ -1,59 +1,30 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { ChatMessage } from "@fibchat/contracts/chat/v1";
-import { freePort, type SpawnedServer } from "@fibchat/server-kit/testing";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { freePort } from "@fibchat/server-kit/testing";
+import { describe, expect, it } from "vitest";
 import type { ReconnectEvent } from "../call/resume-policy.js";
-import { postAll, startChatProcess } from "../test-support/chat-process.js";
-import { killProcess } from "../test-support/fibonacci-process.js";
-import { type ChatClient, createChatClient } from "./chat-client.js";
+import { postAll } from "../test-support/chat-process.js";
+import { useChatWorld } from "../test-support/chat-world.js";
+import type { ChatClient } from "./chat-client.js";
 
-const dir = mkdtempSync(join(tmpdir(), "fibchat-client-chat-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const servers: SpawnedServer[] = [];
-const clients: ChatClient[] = [];
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await Promise.all(servers.splice(0).map(killProcess));
-});
-
-let stores = 0;
-async function started(port = 0, args: readonly string[] = []) {
-  stores++;
-  const server = await startChatProcess(port, [
-    "--store",
-    `sqlite:${join(dir, `chat-${stores}.sqlite`)}`,
-    ...args,
-  ]);
-  servers.push(server);
-  return server;
-}
-
-function clientOf(target: string) {
-  const client = createChatClient(target);
-  clients.push(client);
-  return client;
-}
+const world = useChatWorld();
 
 const texts = (prefix: string, count: number) =>
   Array.from({ length: count }, (_, i) => `${prefix} ${i + 1}`);
 
 describe("createChatClient against the real server", () => {
   it("stats counts a room's messages, and the whole server's", async () => {
-    const server = await started();
+    const server = await world.start();
     await postAll(server.address, "a", "ada", texts("a", 3));
     await postAll(server.address, "b", "bob", texts("b", 2));
-    const client = clientOf(server.address);
+    const client = world.client(server.address);
     expect(await client.stats({ room: "a" })).toMatchObject({ messageCount: 3n, roomCount: 1 });
     expect(await client.stats()).toMatchObject({ messageCount: 5n, roomCount: 2 });
   });
 
   it("messages reads stored messages oldest first, honouring afterId and limit", async () => {
-    const server = await started();
+    const server = await world.start();
     await postAll(server.address, "r", "ada", texts("m", 10));
-    const client = clientOf(server.address);
+    const client = world.client(server.address);
     const read = async (request: Parameters<ChatClient["messages"]>[0]) => {
       const all: ChatMessage[] = [];
       for await (const message of client.messages(request)) all.push(message);
@@ -65,7 +36,7 @@ describe("createChatClient against the real server", () => {
   });
 
   it("rejects a malformed room with INVALID_ARGUMENT and the server's reason", async () => {
-    const client = clientOf((await started()).address);
+    const client = world.client((await world.start()).address);
     const reading = client.messages({ room: "Not A Room" })[Symbol.asyncIterator]().next();
     await expect(reading).rejects.toMatchObject({
       code: "INVALID_ARGUMENT",
@@ -75,13 +46,12 @@ describe("createChatClient against the real server", () => {
 
   it("follow resumes across a kill -9 and restart: every message once, in order", async () => {
     const port = await freePort();
-    const store = ["--store", `sqlite:${join(dir, "restarted.sqlite")}`];
-    let server = await startChatProcess(port, store);
-    servers.push(server);
+    const store = ["--store", `sqlite:${world.storePath("restarted.sqlite")}`];
+    let server = await world.start(port, store);
     const target = `127.0.0.1:${port}`;
     await postAll(target, "r", "ada", texts("before", 5));
 
-    const client = clientOf(target);
+    const client = world.client(target);
     const reconnects: ReconnectEvent[] = [];
     const abort = new AbortController();
     const seen: string[] = [];
@@ -92,10 +62,7 @@ describe("createChatClient against the real server", () => {
       )) {
         seen.push(message.text);
         if (seen.length === 5) {
-          await killProcess(server);
-          servers.splice(servers.indexOf(server), 1);
-          server = await startChatProcess(port, store);
-          servers.push(server);
+          server = await world.restart(server, port, store);
           await postAll(target, "r", "bob", texts("after", 5));
         }
         if (seen.length === 10) abort.abort();
@@ -108,8 +75,8 @@ describe("createChatClient against the real server", () => {
   });
 
   it("follow resumes after a slow-consumer cut-off with nothing skipped or repeated", async () => {
-    const server = await started(0, ["--max-queue", "5"]);
-    const client = clientOf(server.address);
+    const server = await world.start(0, ["--max-queue", "5"]);
+    const client = world.client(server.address);
     const reconnects: ReconnectEvent[] = [];
     const abort = new AbortController();
     const iterator = client
@@ -135,7 +102,7 @@ describe("createChatClient against the real server", () => {
 
   it("names the address of a chat server that is not running, without retrying", async () => {
     const target = `127.0.0.1:${await freePort()}`;
-    const client = clientOf(target);
+    const client = world.client(target);
     const reconnects: ReconnectEvent[] = [];
     const reading = client
       .messages({ follow: true }, { onReconnect: (event) => reconnects.push(event) })

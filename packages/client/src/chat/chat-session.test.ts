@@ -1,42 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { ChatMessage } from "@fibchat/contracts/chat/v1";
-import { freePort, type SpawnedServer } from "@fibchat/server-kit/testing";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { freePort } from "@fibchat/server-kit/testing";
+import { describe, expect, it } from "vitest";
 import type { ReconnectEvent } from "../call/resume-policy.js";
 import { PostRejectedError } from "../fibchat-error.js";
-import { startChatProcess } from "../test-support/chat-process.js";
-import { killProcess } from "../test-support/fibonacci-process.js";
-import { type ChatClient, createChatClient } from "./chat-client.js";
+import { useChatWorld } from "../test-support/chat-world.js";
 import type { ChatSession, PostResult } from "./chat-session.js";
 
-const dir = mkdtempSync(join(tmpdir(), "fibchat-client-session-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const servers: SpawnedServer[] = [];
-const clients: ChatClient[] = [];
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await Promise.all(servers.splice(0).map(killProcess));
-});
-
-let stores = 0;
-async function started(port = 0) {
-  stores++;
-  const server = await startChatProcess(port, [
-    "--store",
-    `sqlite:${join(dir, `chat-${stores}.sqlite`)}`,
-  ]);
-  servers.push(server);
-  return server;
-}
-
-function clientOf(target: string) {
-  const client = createChatClient(target);
-  clients.push(client);
-  return client;
-}
+const world = useChatWorld();
 
 /** Reads `count` messages of `session`, then stops. */
 async function take(session: ChatSession, count: number): Promise<ChatMessage[]> {
@@ -51,7 +21,7 @@ async function take(session: ChatSession, count: number): Promise<ChatMessage[]>
 
 describe("ChatClient.join", () => {
   it("acknowledges posts with the stored message; a repeated id is a duplicate", async () => {
-    const client = clientOf((await started()).address);
+    const client = world.client((await world.start()).address);
     const session = client.join({ room: "r", author: "ada" });
     const first = await session.post("hello", { clientMessageId: "c-1" });
     expect(first).toMatchObject({ duplicate: false, message: { id: 1n, text: "hello" } });
@@ -63,7 +33,7 @@ describe("ChatClient.join", () => {
   });
 
   it("rejects a refused post with INVALID_ARGUMENT and the reason; the session goes on", async () => {
-    const client = clientOf((await started()).address);
+    const client = world.client((await world.start()).address);
     const session = client.join({ room: "r", author: "ada" });
     const refused = session.post("", { clientMessageId: "empty" });
     await expect(refused).rejects.toBeInstanceOf(PostRejectedError);
@@ -78,7 +48,7 @@ describe("ChatClient.join", () => {
   });
 
   it("delivers others' messages in id order, never the session's own", async () => {
-    const client = clientOf((await started()).address);
+    const client = world.client((await world.start()).address);
     const ada = client.join({ room: "r", author: "ada" });
     await ada.post("ada is here");
     // Bob joins after that post was stored, and live only: he sees what comes after his join.
@@ -94,7 +64,7 @@ describe("ChatClient.join", () => {
   });
 
   it("replayAfterId replays stored messages before the live ones", async () => {
-    const client = clientOf((await started()).address);
+    const client = world.client((await world.start()).address);
     const ada = client.join({ room: "r", author: "ada" });
     for (const text of ["a", "b", "c"]) await ada.post(text);
     const bob = client.join({ room: "r", author: "bob", replayAfterId: 1n });
@@ -105,7 +75,7 @@ describe("ChatClient.join", () => {
   });
 
   it("aborting the signal cancels: unanswered posts and closed reject with CANCELLED", async () => {
-    const client = clientOf((await started()).address);
+    const client = world.client((await world.start()).address);
     const abort = new AbortController();
     const session = client.join({ room: "r", author: "ada" }, { signal: abort.signal });
     await session.post("first");
@@ -116,18 +86,14 @@ describe("ChatClient.join", () => {
 
   it("500 posts through two kill -9 restarts: each acked once, stored once, seen once in order", async () => {
     const port = await freePort();
-    const store = ["--store", `sqlite:${join(dir, "restarts.sqlite")}`];
+    const store = ["--store", `sqlite:${world.storePath("restarts.sqlite")}`];
     const target = `127.0.0.1:${port}`;
-    let server = await startChatProcess(port, store);
-    servers.push(server);
+    let server = await world.start(port, store);
     const restart = async () => {
-      await killProcess(server);
-      servers.splice(servers.indexOf(server), 1);
-      server = await startChatProcess(port, store);
-      servers.push(server);
+      server = await world.restart(server, port, store);
     };
 
-    const client = clientOf(target);
+    const client = world.client(target);
     const reconnects: ReconnectEvent[] = [];
     const policy = { attempts: 10, firstDelayMs: 50 };
     const onReconnect = (event: ReconnectEvent) => reconnects.push(event);

@@ -1,4 +1,4 @@
-import { freePort, type SpawnedServer } from "@fibchat/server-kit/testing";
+import { freePort, type SpawnedServer, settled } from "@fibchat/server-kit/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { READ_AHEAD } from "../call/read-stream.js";
 import { FibchatError } from "../fibchat-error.js";
@@ -159,15 +159,3 @@ describe("streamSequence backpressure", () => {
     }
   });
 });
-
-/** The value of `read` once it has not changed for five polls in a row (20 ms apart). */
-async function settled(read: () => number): Promise<number> {
-  let last = read();
-  for (let tries = 0, stable = 0; tries < 500 && stable < 5; tries++) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const value = read();
-    stable = value === last ? stable + 1 : 0;
-    last = value;
-  }
-  return last;
-}

@@ -2,4 +2,5 @@ export { createTestCertificates, type TestCertificates } from "./certificates.js
 export { defaultsOf } from "./defaults-of.js";
 export { freePort } from "./free-port.js";
 export { createLogCapture, ERROR_LEVEL, type LogCapture, type LogLine } from "./log-capture.js";
+export { settled } from "./settled.js";
 export { type SpawnedServer, type SpawnOptions, spawnServer } from "./spawn-server.js";
