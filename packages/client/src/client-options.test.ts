@@ -2,6 +2,7 @@ import type { SpawnedServer } from "@fibchat/server-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channelOptions } from "./client-options.js";
 import { createFibonacciClient } from "./fibonacci/fibonacci-client.js";
+import { retryableMethods } from "./retry-policy.js";
 import { killProcess, startFibonacciProcess } from "./test-support/fibonacci-process.js";
 
 describe("channelOptions", () => {
@@ -14,7 +15,7 @@ describe("channelOptions", () => {
     ["ipv6:[::1]:50051", true],
     ["unix:///tmp/fib.sock", true],
   ])("%s round-robins: %s", (target, roundRobin) => {
-    const config = channelOptions(target, {})["grpc.service_config"];
+    const config = channelOptions(target, { retries: false })["grpc.service_config"];
     if (!roundRobin) {
       expect(config).toBeUndefined();
       return;
@@ -22,9 +23,28 @@ describe("channelOptions", () => {
     expect(JSON.parse(String(config))).toEqual({ loadBalancingConfig: [{ round_robin: {} }] });
   });
 
+  it("puts the retry policy of the side-effect-free rpcs into the service config", () => {
+    const config = JSON.parse(String(channelOptions("127.0.0.1:1", {})["grpc.service_config"]));
+    expect(config).toEqual({
+      methodConfig: [
+        {
+          name: retryableMethods(),
+          retryPolicy: {
+            maxAttempts: 4,
+            initialBackoff: "0.1s",
+            maxBackoff: "1s",
+            backoffMultiplier: 2,
+            retryableStatusCodes: ["UNAVAILABLE"],
+          },
+        },
+      ],
+    });
+  });
+
   it("turns keepaliveMs into grpc-js keepalive pings, and lets channelOptions override", () => {
     expect(
       channelOptions("127.0.0.1:1", {
+        retries: false,
         keepaliveMs: 10_000,
         channelOptions: { "grpc.keepalive_permit_without_calls": 0 },
       }),

@@ -1,4 +1,5 @@
 import { type ChannelCredentials, type ChannelOptions, credentials } from "@grpc/grpc-js";
+import { type RetryOptions, retryMethodConfig } from "./retry-policy.js";
 
 /** TLS for a client: the CA to verify the server with, and a certificate for mTLS. */
 export interface TlsOptions {
@@ -21,6 +22,12 @@ export interface ClientOptions {
    * Streams that follow live data (`follow`, chat sessions) get none by default.
    */
   readonly timeoutMs?: number;
+  /**
+   * Retries of the rpcs the protos mark free of side effects (every read; never a post), on
+   * `UNAVAILABLE`, by grpc-js through the channel's service config. On by default; `false`
+   * turns them off.
+   */
+  readonly retries?: false | RetryOptions;
   /** HTTP/2 keepalive pings this often on an idle connection, to notice a dead peer. */
   readonly keepaliveMs?: number;
   /** Further grpc-js channel options, applied last. */
@@ -44,15 +51,18 @@ const TARGET_SCHEME = /^(?:dns|ipv4|ipv6|unix|unix-abstract):/;
 /**
  * The channel options for `target`. A gRPC target URI (`dns:///host:port`,
  * `ipv4:10.0.0.1:50051,10.0.0.2:50051`) gets round-robin load balancing, so calls spread over
- * every address it resolves to instead of sticking to the first (grpc-js defaults to pick_first).
+ * every address it resolves to instead of sticking to the first (grpc-js defaults to pick_first);
+ * the retry policy of `options.retries` goes into the same service config.
  */
 export function channelOptions(target: string, options: ClientOptions): ChannelOptions {
+  const serviceConfig = {
+    ...(TARGET_SCHEME.test(target) ? { loadBalancingConfig: [{ round_robin: {} }] } : {}),
+    ...(options.retries === false ? {} : { methodConfig: retryMethodConfig(options.retries) }),
+  };
   return {
-    ...(TARGET_SCHEME.test(target)
-      ? {
-          "grpc.service_config": JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
-        }
-      : {}),
+    ...(Object.keys(serviceConfig).length === 0
+      ? {}
+      : { "grpc.service_config": JSON.stringify(serviceConfig) }),
     ...(options.keepaliveMs === undefined
       ? {}
       : {
