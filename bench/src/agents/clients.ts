@@ -4,7 +4,7 @@ import { type ChannelOptions, credentials } from "@grpc/grpc-js";
 
 // grpc-js shares one connection among channels to the same target unless told otherwise; each
 // client here stands for a separate user, so each gets its own connection (and flow control).
-const OWN_CONNECTION: ChannelOptions = { "grpc.use_local_subchannel_pool": 1 };
+export const OWN_CONNECTION: ChannelOptions = { "grpc.use_local_subchannel_pool": 1 };
 
 /** A Fibonacci client on a connection of its own. */
 export function fibonacciClient(target: string): FibonacciServiceClient {

@@ -1,12 +1,13 @@
-import type { FibonacciServiceClient, GetSequenceResponse } from "@fibchat/contracts/fibonacci/v1";
 import { connectionPlan } from "../load/connection-plan.js";
 import { createLatencyRecorder } from "../stats/latency-recorder.js";
 import { type Flags, readFlags } from "./agent-io.js";
 import type { AgentReport } from "./agent-report.js";
-import { describeFailure, fibonacciClient } from "./clients.js";
+import { describeFailure } from "./clients.js";
+import { clientKind, type SequenceClient, sequenceClient } from "./sequence-client.js";
 
 /**
- * The grpc-js stand-in for h2load on unary calls: `concurrency` closed-loop callers, spread over
+ * The grpc-js stand-in for h2load on unary calls, through `client` (the generated grpc-js client,
+ * or `@fibchat/client`): `concurrency` closed-loop callers, spread over
  * connections as {@link connectionPlan} says, calling GetSequence for `warmup-ms` unmeasured, then
  * `duration-ms` measured. A call counts only if it started and ended inside the measured window,
  * and succeeds only with OK and `count` numbers.
@@ -15,19 +16,19 @@ export async function unaryLoad(args: readonly string[]): Promise<AgentReport> {
   const flags = readFlags(args);
   const request = { start: flags.number("start"), count: flags.number("count") };
   const plan = connectionPlan(flags.number("concurrency"));
+  const kind = clientKind(flags.string("client"));
   const clients = Array.from({ length: plan.connections }, () =>
-    fibonacciClient(flags.string("target")),
+    sequenceClient(kind, flags.string("target")),
   );
   const window = measuredWindow(flags);
   const latency = createLatencyRecorder();
   let failures = 0;
   let firstFailure = "";
-  const caller = async (client: FibonacciServiceClient) => {
+  const caller = async (client: SequenceClient) => {
     while (performance.now() < window.end) {
       const startedAt = performance.now();
       try {
-        const response = await getSequence(client, request);
-        if (response.numbers.length !== request.count) throw new Error("wrong number count");
+        if ((await client.get(request)) !== request.count) throw new Error("wrong number count");
         const endedAt = performance.now();
         if (startedAt >= window.start && endedAt <= window.end) latency.record(endedAt - startedAt);
       } catch (error) {
@@ -55,13 +56,4 @@ export async function unaryLoad(args: readonly string[]): Promise<AgentReport> {
 function measuredWindow(flags: Flags): { start: number; end: number } {
   const start = performance.now() + flags.number("warmup-ms");
   return { start, end: start + flags.number("duration-ms") };
-}
-
-function getSequence(
-  client: FibonacciServiceClient,
-  request: { start: number; count: number },
-): Promise<GetSequenceResponse> {
-  return new Promise((resolve, reject) =>
-    client.getSequence(request, (error, response) => (error ? reject(error) : resolve(response))),
-  );
 }

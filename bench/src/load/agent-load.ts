@@ -13,18 +13,25 @@ const AGENT_GRACE_MS = 60_000;
 export function createAgentLoadGenerator(reason: string): LoadGenerator {
   return {
     description: `grpc-js load agent in a separate process (${reason})`,
-    async unary(target, { request, concurrency, warmupMs, durationMs }) {
+    async unary(target, { request, concurrency, warmupMs, durationMs, client = "grpc-js" }) {
       const agent = startAgent(
         "unary-load",
-        { target, concurrency, ...request, "warmup-ms": warmupMs, "duration-ms": durationMs },
+        {
+          target,
+          client,
+          concurrency,
+          ...request,
+          "warmup-ms": warmupMs,
+          "duration-ms": durationMs,
+        },
         warmupMs + durationMs + AGENT_GRACE_MS,
       );
       return fromReport(await agent.report);
     },
-    async stream(target, { request, concurrency, warmupStreams, streams }) {
+    async stream(target, { request, concurrency, warmupStreams, streams, client = "grpc-js" }) {
       const agent = startAgent(
         "stream-load",
-        { target, concurrency, ...request, "warmup-streams": warmupStreams, streams },
+        { target, client, concurrency, ...request, "warmup-streams": warmupStreams, streams },
         AGENT_GRACE_MS * 5,
       );
       return fromReport(await agent.report);

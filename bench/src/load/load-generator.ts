@@ -1,3 +1,4 @@
+import type { ClientKind } from "../agents/sequence-client.js";
 import type { LatencySummary } from "../stats/percentiles.js";
 
 /** F(start) … F(start + count − 1): the request every Fibonacci load sends. */
@@ -13,6 +14,8 @@ export interface UnaryLoad {
   readonly concurrency: number;
   readonly warmupMs: number;
   readonly durationMs: number;
+  /** The client a grpc-js load agent calls through (h2load speaks HTTP/2 itself). */
+  readonly client?: ClientKind;
 }
 
 /** A fixed number of StreamSequence calls, each read to its end. */
@@ -21,6 +24,8 @@ export interface StreamLoad {
   readonly concurrency: number;
   readonly warmupStreams: number;
   readonly streams: number;
+  /** The client a grpc-js load agent calls through (h2load speaks HTTP/2 itself). */
+  readonly client?: ClientKind;
 }
 
 /** What a load run measured. */

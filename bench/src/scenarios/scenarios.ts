@@ -1,5 +1,6 @@
 import type { Scenario } from "./bench-context.js";
 import { chatThroughputScenario } from "./chat-throughput.js";
+import { clientOverheadScenario } from "./client-overhead.js";
 import { fanOutScenario } from "./fan-out.js";
 import { slowReadersScenario } from "./slow-readers.js";
 import { startupScenario } from "./startup.js";
@@ -10,6 +11,7 @@ import { unaryScenario } from "./unary.js";
 export const SCENARIOS: readonly Scenario[] = [
   unaryScenario,
   streamingScenario,
+  clientOverheadScenario,
   chatThroughputScenario,
   fanOutScenario,
   slowReadersScenario,
