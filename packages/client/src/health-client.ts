@@ -30,7 +30,7 @@ export function createHealthClient(target: string, options: ClientOptions = {}):
   );
   return {
     async check(service = "", callOptions) {
-      const call = prepareCall(options, callOptions);
+      const call = prepareCall(target, options, callOptions);
       const response = await unary<HealthCheckResponse>(
         target,
         call,

@@ -44,6 +44,15 @@ async function flakyChatServer(failures: number) {
   return { address: `127.0.0.1:${port}`, calls, stop: () => server.forceShutdown() };
 }
 
+describe("retry options", () => {
+  it.each([{ maxAttempts: 1 }, { maxAttempts: 6 }, { initialBackoffMs: 0.5 }, { maxBackoffMs: 0 }])(
+    "refuses %j with a RangeError naming it",
+    (retries) => {
+      expect(() => createChatClient("127.0.0.1:1", { retries })).toThrow(RangeError);
+    },
+  );
+});
+
 describe("retries through the service config", () => {
   const stops: (() => void)[] = [];
   afterEach(() => {

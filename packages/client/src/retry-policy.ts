@@ -48,6 +48,18 @@ export function retryableMethods(): readonly MethodName[] {
  */
 export function retryMethodConfig(options: RetryOptions = {}): object[] {
   const { maxAttempts = 4, initialBackoffMs = 100, maxBackoffMs = 1_000 } = options;
+  // grpc-js refuses a service config outside these bounds when the client is created.
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 2 || maxAttempts > 5) {
+    throw new RangeError(`retries.maxAttempts is ${maxAttempts}: use 2 to 5, or retries: false`);
+  }
+  for (const [name, ms] of [
+    ["initialBackoffMs", initialBackoffMs],
+    ["maxBackoffMs", maxBackoffMs],
+  ] as const) {
+    if (!Number.isInteger(ms) || ms < 1) {
+      throw new RangeError(`retries.${name} is ${ms}: use a whole number of milliseconds ≥ 1`);
+    }
+  }
   return [
     {
       name: retryableMethods(),

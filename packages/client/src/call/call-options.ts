@@ -1,4 +1,5 @@
 import { type CallOptions as GrpcCallOptions, Metadata } from "@grpc/grpc-js";
+import { FibchatError } from "../fibchat-error.js";
 
 /** Options of one call. */
 export interface CallOptions {
@@ -17,13 +18,19 @@ export interface PreparedCall {
   readonly signal: AbortSignal | undefined;
 }
 
-/** Merges a client's defaults (`token`, `timeoutMs`) with one call's options. */
+/**
+ * Merges a client's defaults (`token`, `timeoutMs`) with one call's options. Throws
+ * `CANCELLED` when the call's signal has already aborted: nothing is sent.
+ */
 export function prepareCall(
+  target: string,
   defaults: { readonly token?: string | undefined; readonly timeoutMs?: number | undefined },
   call: CallOptions = {},
   { deadline = true }: { readonly deadline?: boolean } = {},
 ): PreparedCall {
-  call.signal?.throwIfAborted();
+  if (call.signal?.aborted) {
+    throw new FibchatError("CANCELLED", "the call was cancelled before it started", target);
+  }
   const metadata = new Metadata();
   // Per-call metadata rather than call credentials: grpc-js refuses call credentials on a
   // plaintext channel, and a token on localhost without TLS is a supported setup.

@@ -78,8 +78,8 @@ export function createChatClient(target: string, options: ClientOptions = {}): C
     channelOptions(target, options),
   );
   return {
-    stats({ room = "" } = {}, callOptions) {
-      const call = prepareCall(options, callOptions);
+    async stats({ room = "" } = {}, callOptions) {
+      const call = prepareCall(target, options, callOptions);
       return unary<GetStatsResponse>(target, call, (metadata, grpcOptions, callback) =>
         client.getStats({ room }, metadata, grpcOptions, callback),
       );
@@ -101,7 +101,7 @@ export function createChatClient(target: string, options: ClientOptions = {}): C
       };
       for (;;) {
         // A follow stream has no end to put a deadline on, unless the call asks for one.
-        const call = prepareCall(options, callOptions, { deadline: !follow });
+        const call = prepareCall(target, options, callOptions, { deadline: !follow });
         try {
           const stream = serverStream(target, call, ({ metadata, options }) =>
             client.getMessages(next, metadata, options),
@@ -124,6 +124,7 @@ export function createChatClient(target: string, options: ClientOptions = {}): C
       const { metadata, timeoutMs } = sessionOptions;
       const prepare = () =>
         prepareCall(
+          target,
           options,
           {
             ...(metadata === undefined ? {} : { metadata }),
@@ -132,7 +133,14 @@ export function createChatClient(target: string, options: ClientOptions = {}): C
           // Not the client's default deadline: a session lasts as long as its user wants.
           { deadline: false },
         );
-      return openChatSession(client, target, prepare, join, sessionOptions);
+      const roomHead = async () => {
+        // Ids run 1, 2, 3 … per room and are never reused (chat.proto): the count is the last id.
+        const stats = await unary<GetStatsResponse>(target, prepare(), (metadata, o, callback) =>
+          client.getStats({ room: join.room ?? "" }, metadata, o, callback),
+        );
+        return stats.messageCount;
+      };
+      return openChatSession(client, target, prepare, join, sessionOptions, roomHead);
     },
 
     close: () => client.close(),

@@ -143,3 +143,55 @@ describe("ChatClient.join", () => {
     await reader.close();
   }, 120_000);
 });
+
+describe("ChatClient.join, edge cases", () => {
+  const world = useChatWorld();
+
+  it("a live join rejoins from the room's last id: a message posted during the outage arrives", async () => {
+    const port = await freePort();
+    const store = ["--store", `sqlite:${world.storePath("outage.sqlite")}`];
+    let server = await world.start(port, store);
+    const target = `127.0.0.1:${port}`;
+    const client = world.client(target);
+    const ada = client.join(
+      { room: "quiet", author: "ada" },
+      { reconnect: { attempts: 10, firstDelayMs: 50 } },
+    );
+    await expect.poll(async () => (await client.stats({ room: "quiet" })).connectedClients).toBe(1);
+    // Ada has seen nothing and posted nothing when the server goes away.
+    server = await world.restart(server, port, store);
+    // Bob posts once the channel has reconnected (it backs off after the refusals).
+    await expect
+      .poll(
+        () =>
+          client.stats({ room: "quiet" }).then(
+            () => true,
+            () => false,
+          ),
+        { timeout: 20_000 },
+      )
+      .toBe(true);
+    const bob = client.join({ room: "quiet", author: "bob" }, { reconnect: false });
+    await bob.post("while ada was away");
+    await bob.close();
+    const [first] = await take(ada, 1);
+    expect(first?.text).toBe("while ada was away");
+    await ada.close();
+  });
+
+  it("refuses a second post under a clientMessageId still unanswered, and settles both", async () => {
+    const client = world.client((await world.start()).address);
+    const session = client.join({ room: "r", author: "ada" });
+    const first = session.post("one", { clientMessageId: "same" });
+    const second = session.post("two", { clientMessageId: "same" });
+    await expect(second).rejects.toMatchObject({ code: "ALREADY_EXISTS" });
+    expect((await first).message.text).toBe("one");
+    await session.close();
+  });
+
+  it("a signal aborted before the join cancels the session at once", async () => {
+    const client = world.client((await world.start()).address);
+    const session = client.join({ author: "ada" }, { signal: AbortSignal.abort() });
+    await expect(session.closed).rejects.toMatchObject({ code: "CANCELLED" });
+  });
+});

@@ -7,7 +7,12 @@ import {
   type ReconnectEvent,
   type ResumePolicy,
 } from "../call/resume-policy.js";
-import { FibchatError, PostRejectedError, type StatusName } from "../fibchat-error.js";
+import {
+  FibchatError,
+  PostRejectedError,
+  type StatusName,
+  toFibchatError,
+} from "../fibchat-error.js";
 import { createMessageQueue } from "./message-queue.js";
 import { openSessionCall, type PostAnswer, type SessionCall } from "./session-call.js";
 
@@ -102,6 +107,8 @@ export function openChatSession(
   prepare: () => PreparedCall,
   join: JoinOptions,
   options: SessionOptions,
+  /** The room's last id now: where a session that joins live stands, for a later rejoin. */
+  roomHead: () => Promise<bigint>,
 ): ChatSession {
   const sessionId = randomUUID();
   const reconnector = createReconnector({
@@ -115,16 +122,17 @@ export function openChatSession(
   // Ids of this session's own stored posts above `lastSeen`: a replay brings them back.
   const own = new Set<bigint>();
   let lastSeen: bigint | undefined = join.replayAfterId;
-  let firstOwn: bigint | undefined;
   let posts = 0;
   let closing = false;
   let final: { readonly error: FibchatError } | undefined;
   let reconnecting: Promise<void> | undefined;
-  let call: SessionCall;
+  let call: SessionCall | undefined;
+  // Messages held back while resent posts are unanswered (see `deliver`).
+  let held: ChatMessage[] | undefined;
 
   const queue = createMessageQueue<ChatMessage>({
     high: MAX_WAITING,
-    onPressure: (full) => call.pause(full),
+    onPressure: (full) => call?.pause(full),
   });
   let onClosed: { resolve(): void; reject(error: FibchatError): void } = {
     resolve: () => {},
@@ -159,21 +167,42 @@ export function openChatSession(
       entry.reject(new PostRejectedError(result.reason, clientMessageId, target));
       return;
     }
+    if (result.kind === "invalid") {
+      entry.reject(new FibchatError("INTERNAL", result.reason, target));
+      return;
+    }
     const { message } = result;
     if (lastSeen === undefined || message.id > lastSeen) own.add(message.id);
-    firstOwn ??= message.id;
     entry.resolve({ message, duplicate: result.duplicate && !entry.resent });
+    if (held !== undefined && !resending()) {
+      const release = held;
+      held = undefined;
+      for (const message of release) deliver(message);
+    }
+  };
+
+  const resending = () => {
+    for (const entry of unanswered.values()) if (entry.resent) return true;
+    return false;
   };
 
   const deliver = (message: ChatMessage) => {
     reconnector.progressed();
+    // A resent post the server had stored before the connection dropped comes back in the
+    // replay before its (duplicate) ack tells its id: while resends are unanswered, this
+    // author's messages, and everything after them to keep the order, wait for those acks.
+    if (held !== undefined || (message.author === join.author && resending())) {
+      held ??= [];
+      held.push(message);
+      return;
+    }
     // After a rejoin the replay starts at `lastSeen`: anything at or below it was delivered, and
-    // this session's own posts come back too.
+    // this session's own posts come back too (in id order, so they move `lastSeen` on).
     if (lastSeen !== undefined && message.id <= lastSeen) return;
-    if (own.delete(message.id)) return;
+    const mine = own.delete(message.id);
     lastSeen = message.id;
     for (const id of own) if (id <= message.id) own.delete(id);
-    if (receive) queue.push(message);
+    if (!mine && receive) queue.push(message);
   };
 
   const open = (replayAfterId: bigint | undefined) => {
@@ -206,28 +235,44 @@ export function openChatSession(
     return current;
   };
 
+  /** Opens the call after `replayAfter`, and sends what waits: unanswered posts, a half-close. */
+  const connect = (replayAfter: bigint | undefined, resend: boolean) => {
+    held = undefined;
+    const current = open(replayAfter);
+    call = current;
+    current.pause(queue.full());
+    for (const [clientMessageId, entry] of unanswered) {
+      if (resend) entry.resent = true;
+      current.post(entry.text, clientMessageId);
+    }
+    if (closing) current.end();
+  };
+
+  /** Runs `step` (which opens a call) in place of the current call; posts wait meanwhile. */
+  const replaceCall = (step: Promise<void>) => {
+    reconnecting = step
+      .catch((error: unknown) => finish(toFibchatError(error, target)))
+      .finally(() => {
+        reconnecting = undefined;
+      });
+  };
+
   const rejoin = (error: FibchatError) => {
-    reconnecting = reconnector.retry(error).then((again) => {
-      reconnecting = undefined;
-      if (!again || final !== undefined) {
-        finish(error);
-        return;
-      }
-      // Where this session stood: the last message seen, or just before its first own post.
-      const replayAfter = lastSeen ?? (firstOwn === undefined ? undefined : firstOwn - 1n);
-      call = open(replayAfter);
-      call.pause(queue.full());
-      for (const [clientMessageId, entry] of unanswered) {
-        entry.resent = true;
-        call.post(entry.text, clientMessageId);
-      }
-      if (closing) call.end();
-    });
+    replaceCall(
+      reconnector.retry(error).then((again) => {
+        if (!again || final !== undefined) {
+          finish(error);
+          return;
+        }
+        // Where this session stood: the last message it has seen (or its starting point).
+        connect(lastSeen, true);
+      }),
+    );
   };
 
   const cancel = () => {
     finish(new FibchatError("CANCELLED", "the chat session was cancelled", target));
-    call.cancel();
+    call?.cancel();
   };
   options.signal?.addEventListener("abort", cancel, { once: true });
   closed.then(
@@ -235,7 +280,19 @@ export function openChatSession(
     () => options.signal?.removeEventListener("abort", cancel),
   );
 
-  call = open(join.replayAfterId);
+  if (join.replayAfterId !== undefined || options.reconnect === false) {
+    connect(join.replayAfterId, false);
+  } else {
+    // A session that joins live needs a position to rejoin from; the room's last id now is it.
+    replaceCall(
+      roomHead().then((head) => {
+        if (final !== undefined) return;
+        lastSeen = head;
+        connect(head, false);
+      }),
+    );
+  }
+  if (options.signal?.aborted) cancel();
 
   return {
     post(text, { clientMessageId = `${sessionId}:${++posts}` } = {}) {
@@ -245,18 +302,27 @@ export function openChatSession(
           new FibchatError("FAILED_PRECONDITION", "the session is closing", target),
         );
       }
+      if (unanswered.has(clientMessageId)) {
+        return Promise.reject(
+          new FibchatError(
+            "ALREADY_EXISTS",
+            `a post with client_message_id ${clientMessageId} is still unanswered: wait for it`,
+            target,
+          ),
+        );
+      }
       return new Promise<PostResult>((resolve, reject) => {
         unanswered.set(clientMessageId, { text, resent: false, resolve, reject });
-        // While rejoining, the post waits in `unanswered` and goes out with the resends.
-        if (reconnecting === undefined) call.post(text, clientMessageId);
+        // While (re)joining, the post waits in `unanswered` and goes out when the call opens.
+        if (reconnecting === undefined) call?.post(text, clientMessageId);
       });
     },
-    writable: () => reconnecting ?? call.writable(),
+    writable: () => reconnecting ?? call?.writable() ?? Promise.resolve(),
     messages: queue,
     close() {
       if (!closing && final === undefined) {
         closing = true;
-        if (reconnecting === undefined) call.end();
+        if (reconnecting === undefined) call?.end();
       }
       return closed;
     },

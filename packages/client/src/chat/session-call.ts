@@ -10,7 +10,9 @@ import { type FibchatError, toFibchatError } from "../fibchat-error.js";
 /** The server's answer to one post. */
 export type PostAnswer =
   | { readonly kind: "ack"; readonly message: ChatMessage; readonly duplicate: boolean }
-  | { readonly kind: "rejected"; readonly reason: string };
+  | { readonly kind: "rejected"; readonly reason: string }
+  /** An answer that breaks chat.proto (an ack without the stored message). */
+  | { readonly kind: "invalid"; readonly reason: string };
 
 /** What one `SendAndReceiveMessage` call reports to its owner. */
 export interface SessionCallEvents {
@@ -55,9 +57,14 @@ export function openSessionCall(
     if (event?.$case === "message") events.message(event.value);
     else if (event?.$case === "rejected") {
       events.answer(event.value.clientMessageId, { kind: "rejected", reason: event.value.reason });
-    } else if (event?.$case === "ack" && event.value.message !== undefined) {
+    } else if (event?.$case === "ack") {
       const { clientMessageId, message, duplicate } = event.value;
-      events.answer(clientMessageId, { kind: "ack", message, duplicate });
+      events.answer(
+        clientMessageId,
+        message === undefined
+          ? { kind: "invalid", reason: "the chat server acknowledged a post without the message" }
+          : { kind: "ack", message, duplicate },
+      );
     }
   });
   const closed = new Promise<void>((resolve, reject) => {

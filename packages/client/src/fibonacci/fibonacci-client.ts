@@ -60,7 +60,7 @@ export function createFibonacciClient(
   );
   return {
     async getSequence(request, callOptions) {
-      const call = prepareCall(options, callOptions);
+      const call = prepareCall(target, options, callOptions);
       const response = await unary<GetSequenceResponse>(
         target,
         call,
@@ -81,7 +81,7 @@ export function createFibonacciClient(
       let next = request.start;
       for (;;) {
         const remaining = { start: next, count: end - next };
-        const call = prepareCall(options, callOptions);
+        const call = prepareCall(target, options, callOptions);
         try {
           for await (const { number } of serverStream(target, call, ({ metadata, options }) =>
             client.streamSequence(remaining, metadata, options),
