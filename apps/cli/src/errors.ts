@@ -1,4 +1,4 @@
-import { FibchatError } from "@fibchat/client";
+import { FibchatError, isConnectionRefused } from "@fibchat/client";
 
 /** The process exit codes of `fibchat`, as documented in its help and README. */
 export const ExitCode = {
@@ -49,11 +49,6 @@ export function describeFailure(error: FibchatError, endpoint: Endpoint): string
     return `cannot reach the ${endpoint.server} server at ${endpoint.address} (connection refused): start the servers with \`pnpm start\``;
   }
   return error.message;
-}
-
-/** True when nothing listens at the address: the server is not running (or not there). */
-export function isConnectionRefused(error: FibchatError): boolean {
-  return error.code === "UNAVAILABLE" && error.details.endsWith("(connection refused)");
 }
 
 /** Turns whatever a call threw into the {@link CliError} that ends the command. */

@@ -1,5 +1,7 @@
 import { type ServiceError, status } from "@grpc/grpc-js";
 
+const REFUSED = "(connection refused)";
+
 /** A gRPC status by name, as `status` in `@grpc/grpc-js` spells it (`UNAVAILABLE`). */
 export type StatusName = keyof typeof status;
 
@@ -36,17 +38,19 @@ export function toFibchatError(error: unknown, target: string): FibchatError {
   if (isServiceError(error)) {
     const code = statusName(error.code);
     if (error.code === status.UNAVAILABLE && /ECONNREFUSED/.test(error.details)) {
-      return new FibchatError(
-        code,
-        `server not reachable at ${target} (connection refused)`,
-        target,
-        { cause: error },
-      );
+      return new FibchatError(code, `server not reachable at ${target} ${REFUSED}`, target, {
+        cause: error,
+      });
     }
     return new FibchatError(code, oneLine(error.details), target, { cause: error });
   }
   const reason = error instanceof Error ? error.message : String(error);
   return new FibchatError("UNKNOWN", reason, target, { cause: error });
+}
+
+/** True when nothing listened at the target: the server is not running (or not there). */
+export function isConnectionRefused(error: FibchatError): boolean {
+  return error.code === "UNAVAILABLE" && error.details.endsWith(REFUSED);
 }
 
 /** True for the errors grpc-js hands to callbacks and emits on streams: an `Error` with a status. */

@@ -20,6 +20,7 @@ export type {
 export type { ClientOptions, TlsOptions } from "./client-options.js";
 export {
   FibchatError,
+  isConnectionRefused,
   PostRejectedError,
   type StatusName,
   toFibchatError,

@@ -1,13 +1,7 @@
 import { Command, Option } from "@commander-js/extra-typings";
-import { FibchatError } from "@fibchat/client";
+import { FibchatError, isConnectionRefused } from "@fibchat/client";
 import type { CliContext } from "../context.js";
-import {
-  CliError,
-  describeFailure,
-  type Endpoint,
-  ExitCode,
-  isConnectionRefused,
-} from "../errors.js";
+import { CliError, describeFailure, type Endpoint, ExitCode } from "../errors.js";
 
 // The names the servers register with grpc.health.v1, one per served service.
 const SERVICE_NAMES = {

@@ -1,4 +1,4 @@
-import { FibchatError, type StatusName } from "../fibchat-error.js";
+import { FibchatError, isConnectionRefused, type StatusName } from "../fibchat-error.js";
 
 /** How a broken stream or session is opened again: how often in a row, and how patiently. */
 export interface ResumePolicy {
@@ -56,7 +56,7 @@ export function createReconnector(options: {
       if (policy === false || !(error instanceof FibchatError) || !options.codes.has(error.code)) {
         return false;
       }
-      if (!error.details.includes("connection refused")) reached = true;
+      if (!isConnectionRefused(error)) reached = true;
       if (!reached || failedInARow >= policy.attempts || options.signal?.aborted) return false;
       failedInARow += 1;
       options.onReconnect?.({ attempt: failedInARow, of: policy.attempts, error });

@@ -4,7 +4,7 @@ import {
   type GetMessagesRequest,
   type GetStatsResponse,
 } from "@fibchat/contracts/chat/v1";
-import { type CallOptions, prepareCall } from "../call/call-options.js";
+import { type CallOptions, type PreparedCall, prepareCall } from "../call/call-options.js";
 import {
   createReconnector,
   type ReconnectEvent,
@@ -77,12 +77,13 @@ export function createChatClient(target: string, options: ClientOptions = {}): C
     channelCredentials(options.tls),
     channelOptions(target, options),
   );
+  const getStats = (room: string, call: PreparedCall) =>
+    unary<GetStatsResponse>(target, call, (metadata, grpcOptions, callback) =>
+      client.getStats({ room }, metadata, grpcOptions, callback),
+    );
   return {
     async stats({ room = "" } = {}, callOptions) {
-      const call = prepareCall(target, options, callOptions);
-      return unary<GetStatsResponse>(target, call, (metadata, grpcOptions, callback) =>
-        client.getStats({ room }, metadata, grpcOptions, callback),
-      );
+      return getStats(room, prepareCall(target, options, callOptions));
     },
 
     async *messages(request, { resume, onReconnect, ...callOptions } = {}) {
@@ -133,13 +134,8 @@ export function createChatClient(target: string, options: ClientOptions = {}): C
           // Not the client's default deadline: a session lasts as long as its user wants.
           { deadline: false },
         );
-      const roomHead = async () => {
-        // Ids run 1, 2, 3 … per room and are never reused (chat.proto): the count is the last id.
-        const stats = await unary<GetStatsResponse>(target, prepare(), (metadata, o, callback) =>
-          client.getStats({ room: join.room ?? "" }, metadata, o, callback),
-        );
-        return stats.messageCount;
-      };
+      // Ids run 1, 2, 3 … per room and are never reused (chat.proto): the count is the last id.
+      const roomHead = async () => (await getStats(join.room ?? "", prepare())).messageCount;
       return openChatSession(client, target, prepare, join, sessionOptions, roomHead);
     },
 
