@@ -9,6 +9,16 @@ export {
   type UnaryHandler,
   unary,
 } from "./adapter/handlers.js";
+export {
+  ANONYMOUS,
+  attachPrincipal,
+  hasScope,
+  limitKey,
+  type Principal,
+  principalOf,
+  SCOPES,
+  type Scope,
+} from "./auth/principal.js";
 export { formatHelp } from "./config/format-help.js";
 export { ConfigError, type ConfigOf, type OptionSpec, type OptionTable } from "./config/option.js";
 export { type ParsedCommandLine, parseCommandLine } from "./config/parse-config.js";

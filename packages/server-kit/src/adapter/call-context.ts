@@ -1,5 +1,6 @@
 import type { Deadline, Metadata } from "@grpc/grpc-js";
 import type { Logger } from "pino";
+import type { Principal } from "../auth/principal.js";
 import type { RpcError } from "../rpc-error.js";
 
 /** What a handler knows about the call it serves. */
@@ -8,6 +9,13 @@ export interface CallContext {
   readonly method: string;
   /** The client's address as grpc-js reports it. */
   readonly peer: string;
+  /**
+   * Who is calling, as the server's authentication mode established it (`anonymous` when the
+   * server identifies no one). Handlers check scopes and bind identities with it.
+   */
+  readonly principal: Principal;
+  /** The key per-user limits count this caller under: its subject, else its IP address. */
+  readonly limitKey: string;
   /** Request metadata (headers). */
   readonly metadata: Metadata;
   /** The client's deadline, or `Infinity`. */

@@ -1,6 +1,7 @@
 import type { EventEmitter } from "node:events";
 import { type Deadline, type Metadata, status } from "@grpc/grpc-js";
 import type { Logger } from "pino";
+import { limitKey, type Principal, principalOf } from "../auth/principal.js";
 import { RpcError } from "../rpc-error.js";
 import type { CallContext } from "./call-context.js";
 
@@ -88,6 +89,14 @@ class ScopedCall implements CallScope {
 
   get peer(): string {
     return this.#call.getPeer();
+  }
+
+  get principal(): Principal {
+    return principalOf(this.#call.metadata);
+  }
+
+  get limitKey(): string {
+    return limitKey(this.principal, this.peer);
   }
 
   get metadata(): Metadata {
