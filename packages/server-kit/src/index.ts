@@ -29,6 +29,10 @@ export {
   type ServerOptionTable,
   serverOptions,
 } from "./config/server-options.js";
+export {
+  createPerKeyConcurrency,
+  type PerKeyConcurrency,
+} from "./limits/per-key-concurrency.js";
 export { INTERNAL_ERROR_MESSAGE, RpcError, toPublicStatus } from "./rpc-error.js";
 export { createLogger, type LoggerOptions } from "./server/logger.js";
 export { packageVersion } from "./server/package-version.js";
