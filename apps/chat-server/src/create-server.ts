@@ -41,6 +41,9 @@ export async function createChatServer(config: ChatServerConfig, log: Logger): P
       maxTextBytes: config.maxTextBytes,
       metrics,
     }),
+    // A session receives the room's messages, so joining needs chat.read; each post also needs
+    // chat.write, checked per post (chat-session.ts) so a reader's session stays open.
+    { getStats: "chat.read", getMessages: "chat.read", sendAndReceiveMessage: "chat.read" },
   );
   let wasAvailable = true;
   store.watchAvailability((available) => {

@@ -22,6 +22,7 @@ export function createFibonacciServer(
   app.addService(
     FibonacciServiceService,
     createFibonacciService({ limits, runtime: app.runtime, ...(metrics && { metrics }) }),
+    { getSequence: "fibonacci.read", streamSequence: "fibonacci.read" },
   );
   return app;
 }

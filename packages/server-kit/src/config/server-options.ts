@@ -199,6 +199,63 @@ export function serverOptions(envPrefix: string, defaultPort: number) {
       default: "",
       parse: optionalString,
     }),
+    authJwtSecretFile: option({
+      ...value,
+      flag: "auth-jwt-secret-file",
+      envName: "AUTH_JWT_SECRET_FILE",
+      valueName: "FILE",
+      description:
+        "identify users by HS256 JWTs signed with the secret in FILE (≥ 32 bytes): user = sub, scopes = scope",
+      default: "",
+      parse: optionalString,
+    }),
+    authJwtPublicKey: option({
+      ...value,
+      flag: "auth-jwt-public-key",
+      envName: "AUTH_JWT_PUBLIC_KEY",
+      valueName: "FILE",
+      description:
+        "identify users by JWTs verified with FILE: a PEM public key (RS256, ES256, ES384, EdDSA) or a JWKS",
+      default: "",
+      parse: optionalString,
+    }),
+    authJwtIssuer: option({
+      ...value,
+      flag: "auth-jwt-issuer",
+      envName: "AUTH_JWT_ISSUER",
+      valueName: "ISS",
+      description: "refuse JWTs whose iss claim is not ISS",
+      default: "",
+      parse: optionalString,
+    }),
+    authJwtAudience: option({
+      ...value,
+      flag: "auth-jwt-audience",
+      envName: "AUTH_JWT_AUDIENCE",
+      valueName: "AUD",
+      description: "refuse JWTs whose aud claim does not include AUD",
+      default: "",
+      parse: optionalString,
+    }),
+    authFromClientCert: option({
+      kind: "switch",
+      flag: "auth-from-client-cert",
+      envName: "AUTH_FROM_CLIENT_CERT",
+      description:
+        "with --tls-client-ca: the user is the client certificate's subject CN (else its first email/DNS SAN)",
+      default: false,
+      parse: boolean,
+    }),
+    authDefaultScopes: option({
+      ...value,
+      flag: "auth-default-scopes",
+      envName: "AUTH_DEFAULT_SCOPES",
+      valueName: "SCOPES",
+      description:
+        "scopes of a user whose credential names none (a JWT without scope, a certificate): all, none, or a list",
+      default: "all",
+      parse: nonEmpty,
+    }),
   };
 }
 

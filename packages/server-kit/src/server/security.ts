@@ -1,29 +1,29 @@
-import { readFileSync } from "node:fs";
 import { ServerCredentials } from "@grpc/grpc-js";
+import type { Authenticator } from "../auth/authenticator.js";
+import { type AuthConfig, loadAuthenticator } from "../auth/load-authenticator.js";
 import { ConfigError } from "../config/option.js";
+import { readConfigFile } from "../config/read-config-file.js";
 
 /** The TLS and auth settings of a server, as given on its command line. */
-export interface SecurityConfig {
+export interface SecurityConfig extends AuthConfig {
   readonly tlsCert: string;
   readonly tlsKey: string;
   readonly tlsClientCa: string;
-  readonly authToken: string;
-  readonly authTokenFile: string;
 }
 
-/** What the server runs with: its transport credentials and the bearer token, if any. */
+/** What the server runs with: its transport credentials and its authentication mode, if any. */
 export interface Security {
   readonly credentials: ServerCredentials;
   readonly tls: "off" | "tls" | "mtls";
-  readonly authToken: string | undefined;
+  readonly authenticator: Authenticator | undefined;
 }
 
 /**
- * Reads certificates, keys and the token file named in `config`. Throws {@link ConfigError}
- * for a missing file or an inconsistent combination, so a misconfigured server never starts.
+ * Reads certificates, keys and token files named in `config`. Throws {@link ConfigError} for a
+ * missing file or an inconsistent combination, so a misconfigured server never starts.
  */
 export function loadSecurity(config: SecurityConfig): Security {
-  return { ...loadTls(config), authToken: loadAuthToken(config) };
+  return { ...loadTls(config), authenticator: loadAuthenticator(config) };
 }
 
 function loadTls(config: SecurityConfig): Pick<Security, "credentials" | "tls"> {
@@ -47,30 +47,8 @@ function loadTls(config: SecurityConfig): Pick<Security, "credentials" | "tls"> 
   return { credentials, tls: clientCa === null ? "tls" : "mtls" };
 }
 
-function loadAuthToken({ authToken, authTokenFile }: SecurityConfig): string | undefined {
-  if (authToken !== "" && authTokenFile !== "") {
-    throw new ConfigError("give --auth-token or --auth-token-file, not both");
-  }
-  const token =
-    authTokenFile === ""
-      ? authToken
-      : readFile(authTokenFile, "--auth-token-file").toString("utf8").trim();
-  if (authTokenFile !== "" && token === "")
-    throw new ConfigError(`--auth-token-file ${authTokenFile} is empty`);
-  return token === "" ? undefined : token;
-}
-
 function readPem(path: string, flag: string): Buffer {
-  const content = readFile(path, flag);
+  const content = readConfigFile(path, flag);
   if (!content.includes("-----BEGIN")) throw new ConfigError(`${flag} ${path} is not a PEM file`);
   return content;
-}
-
-function readFile(path: string, flag: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(`cannot read ${flag} ${path}: ${reason}`);
-  }
 }

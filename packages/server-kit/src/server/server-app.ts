@@ -8,8 +8,10 @@ import {
 import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "pino";
 import type { AdapterRuntime } from "../adapter/call-scope.js";
+import { authInterceptor } from "../auth/auth-interceptor.js";
+import type { Scope } from "../auth/principal.js";
 import { ConfigError } from "../config/option.js";
-import { accessLogInterceptor, bearerAuthInterceptor } from "./interceptors.js";
+import { accessLogInterceptor } from "./interceptors.js";
 import { addReflection } from "./reflection.js";
 import { loadSecurity, type SecurityConfig } from "./security.js";
 
@@ -42,10 +44,15 @@ export interface ServerApp {
   readonly log: Logger;
   /** Give this to the adapter (`unary`, `serverStreaming`, `bidiStreaming`). */
   readonly runtime: AdapterRuntime;
-  /** Registers a service; its health status is reported under its full name. */
+  /**
+   * Registers a service; its health status is reported under its full name. `scopes` names the
+   * scope each method needs when the server identifies users (a call without it is refused with
+   * `PERMISSION_DENIED` before the handler runs); methods left out need none.
+   */
   addService<Impl extends UntypedServiceImplementation>(
     definition: ServiceDefinition<Impl>,
     implementation: Impl,
+    scopes?: { readonly [Method in keyof Impl]?: Scope },
   ): void;
   /**
    * Binds and starts serving; health turns `SERVING` (unless `setServing(false)` holds) and the
@@ -79,10 +86,13 @@ export function createServerApp({ config, log, onShutdown }: ServerAppOptions): 
   const security = loadSecurity(config);
   // Below info level there is no access log to write, so no interceptor to pay for on every call.
   const interceptors = log.isLevelEnabled("info") ? [accessLogInterceptor(log)] : [];
+  const requiredScopes = new Map<string, Scope>();
   // grpc-js applies interceptors so that later ones wrap earlier ones: auth comes after the
   // access log so that its refusals pass through, and are logged by, the access log.
-  if (security.authToken !== undefined)
-    interceptors.push(bearerAuthInterceptor(security.authToken, log));
+  if (security.authenticator !== undefined)
+    interceptors.push(
+      authInterceptor({ authenticator: security.authenticator, requiredScopes, log }),
+    );
   const server = new Server({
     interceptors,
     "grpc.max_concurrent_streams": config.maxConcurrentStreams,
@@ -114,8 +124,12 @@ export function createServerApp({ config, log, onShutdown }: ServerAppOptions): 
   return {
     log,
     runtime: { log, shutdownSignal: shutdownController.signal },
-    addService(definition, implementation) {
+    addService(definition, implementation, scopes) {
       server.addService(definition, implementation);
+      for (const [name, method] of Object.entries(definition)) {
+        const scope = scopes?.[name];
+        if (scope !== undefined) requiredScopes.set(method.path, scope);
+      }
       serviceNames.push(serviceName(definition));
       reportHealth();
     },
@@ -138,7 +152,7 @@ export function createServerApp({ config, log, onShutdown }: ServerAppOptions): 
           address: bound.address,
           services: serviceNames,
           tls: security.tls,
-          auth: security.authToken !== undefined,
+          auth: security.authenticator?.mode ?? "none",
           reflection: config.reflection,
         },
         `listening on ${bound.address}`,

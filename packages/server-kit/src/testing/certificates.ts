@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,8 @@ export interface TestCertificates {
   readonly clientKey: string;
   /** Reads one of the files above. */
   read(path: string): Buffer;
+  /** Issues another client certificate the CA signs, for the subject `/CN=commonName`. */
+  issueClient(commonName: string): { readonly cert: string; readonly key: string };
 }
 
 /** Makes a CA and two certificates it signs, with the system's openssl, in a temporary folder. */
@@ -81,5 +84,10 @@ export function createTestCertificates(): TestCertificates {
     clientCert: path("client.pem"),
     clientKey: path("client.key"),
     read: (file) => readFileSync(file),
+    issueClient(commonName) {
+      const name = `client-${createHash("sha256").update(commonName).digest("hex").slice(0, 12)}`;
+      sign(name, `/CN=${commonName}`, "extendedKeyUsage=clientAuth\n");
+      return { cert: path(`${name}.pem`), key: path(`${name}.key`) };
+    },
   };
 }

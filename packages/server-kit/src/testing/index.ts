@@ -4,3 +4,4 @@ export { freePort } from "./free-port.js";
 export { createLogCapture, ERROR_LEVEL, type LogCapture, type LogLine } from "./log-capture.js";
 export { settled } from "./settled.js";
 export { type SpawnedServer, type SpawnOptions, spawnServer } from "./spawn-server.js";
+export { createTestTokens, type TestClaims, type TestTokens } from "./test-tokens.js";
