@@ -13,6 +13,7 @@ export {
 } from "./chat/chat-client.js";
 export type {
   ChatSession,
+  JoinedRoom,
   JoinOptions,
   PostResult,
   SessionOptions,

@@ -21,6 +21,8 @@ export interface PostingSession {
   readonly author: string;
   readonly maxTextBytes: number;
   readonly ownPosts: OwnPosts;
+  /** Why this session may not post (its user lacks chat.write), or `undefined` when it may. */
+  readonly postingDenied: string | undefined;
 }
 
 /**
@@ -97,11 +99,11 @@ function answer(
 
 async function post(
   { text, clientMessageId }: PostMessage,
-  { store, room, author, maxTextBytes, ownPosts }: PostingSession,
+  { store, room, author, maxTextBytes, ownPosts, postingDenied }: PostingSession,
 ): Promise<SendAndReceiveMessageResponse> {
   const id = parseClientMessageId(clientMessageId);
   const body = parseText(text, maxTextBytes);
-  const problem = !id.ok ? id.reason : !body.ok ? body.reason : undefined;
+  const problem = postingDenied ?? (!id.ok ? id.reason : !body.ok ? body.reason : undefined);
   if (problem !== undefined) {
     return { event: { $case: "rejected", value: { clientMessageId, reason: problem } } };
   }

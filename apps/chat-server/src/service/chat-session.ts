@@ -3,15 +3,16 @@ import type {
   SendAndReceiveMessageRequest,
   SendAndReceiveMessageResponse,
 } from "@fibchat/contracts/chat/v1";
-import { type CallContext, RpcError } from "@fibchat/server-kit";
+import { type CallContext, hasScope, RpcError } from "@fibchat/server-kit";
 import { status } from "@grpc/grpc-js";
 import { type ConnectedSessions, createOwnPosts, openRoomFeed } from "../room-feed/index.js";
-import { parseAuthor, parseRoom } from "../rules/index.js";
+import { parseRoom } from "../rules/index.js";
 import type { MessageStore, StoredMessage } from "../store/index.js";
 import { answerPosts } from "./answer-posts.js";
 import type { ChatMetrics } from "./chat-metrics.js";
 import { createInbox } from "./inbox.js";
 import { required } from "./request-rules.js";
+import { sessionAuthor } from "./session-author.js";
 import { slowConsumerRpcError, slowConsumerStatus } from "./slow-consumer-status.js";
 import { toChatMessage } from "./to-chat-message.js";
 
@@ -61,7 +62,7 @@ async function* inRoom(
   { store, sessions, maxQueue, maxTextBytes, metrics }: ChatSessionDeps,
 ): AsyncGenerator<SendAndReceiveMessageResponse> {
   const room = required(parseRoom(join.room));
-  const author = required(parseAuthor(join.author));
+  const author = sessionAuthor(join.author, context.principal);
   const leave = sessions.enter(room);
   const done = new AbortController();
   const signal = AbortSignal.any([context.signal, done.signal]);
@@ -77,7 +78,18 @@ async function* inRoom(
     onSlowConsumer: (error) => context.end(slowConsumerRpcError(error, "replay_after_id")),
   });
   const feed = roomFeed[Symbol.asyncIterator]();
-  const answers = answerPosts(input, { store, room, author, maxTextBytes, ownPosts });
+  const { principal } = context;
+  const postingDenied = hasScope(principal, "chat.write")
+    ? undefined
+    : `posting needs the chat.write scope; you (${principal.kind === "user" ? principal.subject : "anonymous"}) may only read: ask for a token with scope chat.write`;
+  const answers = answerPosts(input, {
+    store,
+    room,
+    author,
+    maxTextBytes,
+    ownPosts,
+    postingDenied,
+  });
   // One pending `next()` per source, each handing its result to the inbox exactly once.
   const inbox = createInbox<SessionEvent>();
   const pullAnswer = () =>
@@ -87,6 +99,7 @@ async function* inRoom(
   pullAnswer();
   pullMessage();
   try {
+    if (join.confirmJoin) yield { event: { $case: "joined", value: { room, author } } };
     for (;;) {
       const event = await inbox.take();
       if (event.kind === "answer") {

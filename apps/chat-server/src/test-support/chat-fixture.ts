@@ -7,7 +7,7 @@ import {
   type SendAndReceiveMessageResponse,
 } from "@fibchat/contracts/chat/v1";
 import { createLogCapture, defaultsOf, type LogCapture } from "@fibchat/server-kit/testing";
-import { credentials, type ServiceError } from "@grpc/grpc-js";
+import { credentials, Metadata, type ServiceError } from "@grpc/grpc-js";
 import { chatServerOptions } from "../chat-options.js";
 import { type ChatServer, type ChatServerConfig, createChatServer } from "../create-server.js";
 import { parseStoreLocation } from "../store-location.js";
@@ -68,9 +68,13 @@ export interface TestSession {
   readonly closed: Promise<ServiceError | null>;
 }
 
-/** Opens a session and sends `join` (unless `join` is undefined). */
-export function openSession(client: ChatServiceClient, join: JoinRoom | undefined): TestSession {
-  const call = client.sendAndReceiveMessage();
+/** Opens a session (with `metadata`, e.g. a token) and sends `join` (unless `join` is undefined). */
+export function openSession(
+  client: ChatServiceClient,
+  join: JoinRoom | undefined,
+  metadata = new Metadata(),
+): TestSession {
+  const call = client.sendAndReceiveMessage(metadata);
   const events: SendAndReceiveMessageResponse[] = [];
   const waiters = new Set<{
     predicate: (e: SendAndReceiveMessageResponse) => boolean;
@@ -132,8 +136,12 @@ export function getStats(client: ChatServiceClient, room = ""): Promise<GetStats
 export function readMessages(
   client: ChatServiceClient,
   request: Partial<GetMessagesRequest>,
+  metadata = new Metadata(),
 ): Promise<ChatMessage[]> {
-  const call = client.getMessages({ room: "", afterId: 0n, limit: 0, follow: false, ...request });
+  const call = client.getMessages(
+    { room: "", afterId: 0n, limit: 0, follow: false, ...request },
+    metadata,
+  );
   const messages: ChatMessage[] = [];
   return new Promise((resolve, reject) => {
     call.on("data", ({ message }: { message?: ChatMessage }) => message && messages.push(message));
@@ -148,4 +156,11 @@ export async function waitUntil(condition: () => boolean | Promise<boolean>): Pr
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error("condition not reached within 10 s");
+}
+
+/** Metadata carrying `authorization: Bearer token`. */
+export function bearer(token: string): Metadata {
+  const metadata = new Metadata();
+  metadata.set("authorization", `Bearer ${token}`);
+  return metadata;
 }

@@ -20,8 +20,12 @@ import { openSessionCall, type PostAnswer, type SessionCall } from "./session-ca
 export interface JoinOptions {
   /** The room; empty or absent: `general`. */
   readonly room?: string;
-  /** Who posts: 1 to 64 characters. */
-  readonly author: string;
+  /**
+   * Who posts: 1 to 64 characters. Leave it out on a server that identifies users (JWT or
+   * client-certificate auth): the server binds the session to the signed-in user, and
+   * {@link ChatSession.joined} tells who that is.
+   */
+  readonly author?: string;
   /** First replay the stored messages with an id above this, then go on live. */
   readonly replayAfterId?: bigint;
 }
@@ -60,8 +64,22 @@ export interface PostResult {
   readonly duplicate: boolean;
 }
 
+/** Where a session joined, as the server confirmed it. */
+export interface JoinedRoom {
+  /** The room: `general` when none was given. */
+  readonly room: string;
+  /** The author the session posts as: the one given, or the server's signed-in user. */
+  readonly author: string;
+}
+
 /** A chat session: posts, and others' messages in id order, across reconnects. */
 export interface ChatSession {
+  /**
+   * Resolves once the server has accepted the join, with the room and the author it bound the
+   * session to; rejects with the error that ended the session before that (for example
+   * `PERMISSION_DENIED` for an author other than the signed-in user).
+   */
+  readonly joined: Promise<JoinedRoom>;
   /**
    * Posts `text`; resolves once the server has stored it. Rejects with a `PostRejectedError`
    * (code `INVALID_ARGUMENT`, the server's reason) when the post is refused and the session goes
@@ -129,6 +147,16 @@ export function openChatSession(
   let call: SessionCall | undefined;
   // Messages held back while resent posts are unanswered (see `deliver`).
   let held: ChatMessage[] | undefined;
+  // Known once the server confirms the join (the author may be the server's signed-in user).
+  let author: string | undefined = join.author;
+  let onJoined: { resolve(room: JoinedRoom): void; reject(error: FibchatError): void } = {
+    resolve: () => {},
+    reject: () => {},
+  };
+  const joined = new Promise<JoinedRoom>((resolve, reject) => {
+    onJoined = { resolve, reject };
+  });
+  joined.catch(() => {});
 
   const queue = createMessageQueue<ChatMessage>({
     high: MAX_WAITING,
@@ -152,6 +180,7 @@ export function openChatSession(
       return;
     }
     final = { error };
+    onJoined.reject(error);
     for (const entry of unanswered.values()) entry.reject(error);
     unanswered.clear();
     queue.fail(error);
@@ -191,7 +220,7 @@ export function openChatSession(
     // A resent post the server had stored before the connection dropped comes back in the
     // replay before its (duplicate) ack tells its id: while resends are unanswered, this
     // author's messages, and everything after them to keep the order, wait for those acks.
-    if (held !== undefined || (message.author === join.author && resending())) {
+    if (held !== undefined || (message.author === author && resending())) {
       held ??= [];
       held.push(message);
       return;
@@ -210,8 +239,15 @@ export function openChatSession(
       client,
       target,
       prepare(),
-      { room: join.room ?? "", author: join.author, replayAfterId },
-      { message: deliver, answer },
+      { room: join.room ?? "", author: join.author ?? "", replayAfterId, confirmJoin: true },
+      {
+        message: deliver,
+        answer,
+        joined(room) {
+          author = room.author;
+          onJoined.resolve(room);
+        },
+      },
     );
     current.closed.then(
       () => {
@@ -295,6 +331,7 @@ export function openChatSession(
   if (options.signal?.aborted) cancel();
 
   return {
+    joined,
     post(text, { clientMessageId = `${sessionId}:${++posts}` } = {}) {
       if (final !== undefined) return Promise.reject(final.error);
       if (closing) {

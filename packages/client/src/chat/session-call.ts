@@ -20,6 +20,8 @@ export interface SessionCallEvents {
   message(message: ChatMessage): void;
   /** The answer to the post sent under `clientMessageId`. */
   answer(clientMessageId: string, answer: PostAnswer): void;
+  /** The server accepted the join (the first event, when the join asked for it). */
+  joined(room: { readonly room: string; readonly author: string }): void;
 }
 
 /** One `SendAndReceiveMessage` call, joined to a room: the unit a chat session reconnects. */
@@ -55,6 +57,7 @@ export function openSessionCall(
 
   call.on("data", ({ event }) => {
     if (event?.$case === "message") events.message(event.value);
+    else if (event?.$case === "joined") events.joined(event.value);
     else if (event?.$case === "rejected") {
       events.answer(event.value.clientMessageId, { kind: "rejected", reason: event.value.reason });
     } else if (event?.$case === "ack") {

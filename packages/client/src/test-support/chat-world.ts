@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { SpawnedServer } from "@fibchat/server-kit/testing";
 import { afterAll, afterEach } from "vitest";
 import { type ChatClient, createChatClient } from "../chat/chat-client.js";
+import type { ClientOptions } from "../client-options.js";
 import { startChatProcess } from "./chat-process.js";
 import { killProcess } from "./fibonacci-process.js";
 
@@ -15,7 +16,7 @@ export interface ChatWorld {
   start(port?: number, args?: readonly string[]): Promise<SpawnedServer>;
   /** Kills `server` (`kill -9`) and starts it again on the same port with the same `args`. */
   restart(server: SpawnedServer, port: number, args: readonly string[]): Promise<SpawnedServer>;
-  client(target: string): ChatClient;
+  client(target: string, options?: ClientOptions): ChatClient;
 }
 
 /** Registers the hooks that clean up after each test, and returns the {@link ChatWorld}. */
@@ -46,8 +47,8 @@ export function useChatWorld(): ChatWorld {
       servers.splice(servers.indexOf(server), 1);
       return start(port, args);
     },
-    client(target) {
-      const client = createChatClient(target);
+    client(target, options) {
+      const client = createChatClient(target, options);
       clients.push(client);
       return client;
     },

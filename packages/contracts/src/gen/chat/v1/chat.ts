@@ -34,7 +34,7 @@ export interface ChatMessage {
   room: string;
   /** 1, 2, 3 … per room, in the order stored; never reused. */
   id: bigint;
-  /** Who posted it, as given in JoinRoom.author. */
+  /** Who posted it: the session's author (see JoinRoom.author). */
   author: string;
   /** The message text: 1 to 4096 bytes of UTF-8 (the server's --max-text-bytes). */
   text: string;
@@ -96,10 +96,34 @@ export interface SendAndReceiveMessageRequest {
 export interface JoinRoom {
   /** The room to join; empty: "general". A malformed name fails with INVALID_ARGUMENT. */
   room: string;
-  /** Required: 1 to 64 characters, no control characters; else INVALID_ARGUMENT. */
+  /**
+   * Who posts: 1 to 64 characters, no control characters; else INVALID_ARGUMENT. When the
+   * server identifies users (JWT or client-certificate auth), the author is the signed-in user:
+   * leave it empty (the server fills it in) or give exactly that name; any other name fails with
+   * PERMISSION_DENIED. Otherwise it is required and self-declared.
+   */
   author: string;
   /** If set: first replay stored messages with id > this, then live ones, with no gap and no duplicate. */
-  replayAfterId?: bigint | undefined;
+  replayAfterId?:
+    | bigint
+    | undefined;
+  /**
+   * If true, the server answers the join first with `joined`, naming the room and the author the
+   * session is bound to. Clients that leave it unset see no new event. (`optional` so that
+   * TypeScript code building a JoinRoom without it still compiles.)
+   */
+  confirmJoin?: boolean | undefined;
+}
+
+/** Joined confirms a join (sent only when JoinRoom.confirm_join is set), before any other event. */
+export interface Joined {
+  /** The room joined: "general" when JoinRoom.room was empty. */
+  room: string;
+  /**
+   * The author the session posts as: JoinRoom.author, or the signed-in user when the server
+   * identifies users.
+   */
+  author: string;
 }
 
 /** PostMessage sends a message to the joined room. */
@@ -129,6 +153,9 @@ export interface SendAndReceiveMessageResponse {
     | //
     /** Your post was refused; the session stays open. */
     { $case: "rejected"; value: MessageRejected }
+    | //
+    /** Your join was accepted (only when JoinRoom.confirm_join is set). */
+    { $case: "joined"; value: Joined }
     | undefined;
 }
 
@@ -771,7 +798,7 @@ export const SendAndReceiveMessageRequest: MessageFns<SendAndReceiveMessageReque
 };
 
 function createBaseJoinRoom(): JoinRoom {
-  return { room: "", author: "", replayAfterId: undefined };
+  return { room: "", author: "", replayAfterId: undefined, confirmJoin: undefined };
 }
 
 export const JoinRoom: MessageFns<JoinRoom> = {
@@ -787,6 +814,9 @@ export const JoinRoom: MessageFns<JoinRoom> = {
         throw new globalThis.Error("value provided for field message.replayAfterId of type uint64 too large");
       }
       writer.uint32(24).uint64(message.replayAfterId);
+    }
+    if (message.confirmJoin !== undefined) {
+      writer.uint32(40).bool(message.confirmJoin);
     }
     return writer;
   },
@@ -828,6 +858,14 @@ export const JoinRoom: MessageFns<JoinRoom> = {
             message.replayAfterId = reader.uint64() as bigint;
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.confirmJoin = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -849,6 +887,11 @@ export const JoinRoom: MessageFns<JoinRoom> = {
         : isSet(object.replay_after_id)
         ? BigInt(object.replay_after_id)
         : undefined,
+      confirmJoin: isSet(object.confirmJoin)
+        ? globalThis.Boolean(object.confirmJoin)
+        : isSet(object.confirm_join)
+        ? globalThis.Boolean(object.confirm_join)
+        : undefined,
     };
   },
 
@@ -863,6 +906,9 @@ export const JoinRoom: MessageFns<JoinRoom> = {
     if (message.replayAfterId !== undefined) {
       obj.replayAfterId = message.replayAfterId.toString();
     }
+    if (message.confirmJoin !== undefined) {
+      obj.confirmJoin = message.confirmJoin;
+    }
     return obj;
   },
 
@@ -876,6 +922,92 @@ export const JoinRoom: MessageFns<JoinRoom> = {
     message.replayAfterId = (object.replayAfterId !== undefined && object.replayAfterId !== null)
       ? BigInt(object.replayAfterId)
       : undefined;
+    message.confirmJoin = object.confirmJoin ?? undefined;
+    return message;
+  },
+};
+
+function createBaseJoined(): Joined {
+  return { room: "", author: "" };
+}
+
+export const Joined: MessageFns<Joined> = {
+  encode(message: Joined, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.room !== "") {
+      writer.uint32(10).string(message.room);
+    }
+    if (message.author !== "") {
+      writer.uint32(18).string(message.author);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Joined {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseJoined();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.room = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.author = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Joined {
+    return {
+      room: isSet(object.room) ? globalThis.String(object.room) : "",
+      author: isSet(object.author) ? globalThis.String(object.author) : "",
+    };
+  },
+
+  toJSON(message: Joined): unknown {
+    const obj: any = {};
+    if (message.room !== "") {
+      obj.room = message.room;
+    }
+    if (message.author !== "") {
+      obj.author = message.author;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Joined>, I>>(base?: I): Joined {
+    return Joined.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Joined>, I>>(object: I): Joined {
+    const message = createBaseJoined();
+    message.room = object.room ?? "";
+    message.author = object.author ?? "";
     return message;
   },
 };
@@ -985,6 +1117,9 @@ export const SendAndReceiveMessageResponse: MessageFns<SendAndReceiveMessageResp
       case "rejected":
         MessageRejected.encode(message.event.value, writer.uint32(26).fork()).join();
         break;
+      case "joined":
+        Joined.encode(message.event.value, writer.uint32(50).fork()).join();
+        break;
     }
     return writer;
   },
@@ -1026,6 +1161,14 @@ export const SendAndReceiveMessageResponse: MessageFns<SendAndReceiveMessageResp
             message.event = { $case: "rejected", value: MessageRejected.decode(reader, reader.uint32()) };
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.event = { $case: "joined", value: Joined.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1046,6 +1189,8 @@ export const SendAndReceiveMessageResponse: MessageFns<SendAndReceiveMessageResp
         ? { $case: "message", value: ChatMessage.fromJSON(object.message) }
         : isSet(object.rejected)
         ? { $case: "rejected", value: MessageRejected.fromJSON(object.rejected) }
+        : isSet(object.joined)
+        ? { $case: "joined", value: Joined.fromJSON(object.joined) }
         : undefined,
     };
   },
@@ -1058,6 +1203,8 @@ export const SendAndReceiveMessageResponse: MessageFns<SendAndReceiveMessageResp
       obj.message = ChatMessage.toJSON(message.event.value);
     } else if (message.event?.$case === "rejected") {
       obj.rejected = MessageRejected.toJSON(message.event.value);
+    } else if (message.event?.$case === "joined") {
+      obj.joined = Joined.toJSON(message.event.value);
     }
     return obj;
   },
@@ -1085,6 +1232,12 @@ export const SendAndReceiveMessageResponse: MessageFns<SendAndReceiveMessageResp
       case "rejected": {
         if (object.event?.value !== undefined && object.event?.value !== null) {
           message.event = { $case: "rejected", value: MessageRejected.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "joined": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "joined", value: Joined.fromPartial(object.event.value) };
         }
         break;
       }
@@ -1335,9 +1488,10 @@ export const ChatServiceService = {
    * A chat session: join one room, post messages, receive an ack for each post and every message other sessions post to the room.
    *
    * The first request must be `join` (else FAILED_PRECONDITION, as is a
-   * second join); a malformed room or author fails with INVALID_ARGUMENT.
-   * A post that breaks a rule is answered with `rejected` and the session
-   * stays open. A session that falls more than the server's --max-queue
+   * second join); a malformed room or author fails with INVALID_ARGUMENT, an
+   * author other than the signed-in user with PERMISSION_DENIED.
+   * A post that breaks a rule, or whose user lacks the chat.write scope, is
+   * answered with `rejected` and the session stays open. A session that falls more than the server's --max-queue
    * messages behind is ended with RESOURCE_EXHAUSTED; rejoin with
    * replay_after_id set to the last id received. When the client half-closes,
    * the server acknowledges what it received and ends the call with OK.
@@ -1373,9 +1527,10 @@ export interface ChatServiceServer extends UntypedServiceImplementation {
    * A chat session: join one room, post messages, receive an ack for each post and every message other sessions post to the room.
    *
    * The first request must be `join` (else FAILED_PRECONDITION, as is a
-   * second join); a malformed room or author fails with INVALID_ARGUMENT.
-   * A post that breaks a rule is answered with `rejected` and the session
-   * stays open. A session that falls more than the server's --max-queue
+   * second join); a malformed room or author fails with INVALID_ARGUMENT, an
+   * author other than the signed-in user with PERMISSION_DENIED.
+   * A post that breaks a rule, or whose user lacks the chat.write scope, is
+   * answered with `rejected` and the session stays open. A session that falls more than the server's --max-queue
    * messages behind is ended with RESOURCE_EXHAUSTED; rejoin with
    * replay_after_id set to the last id received. When the client half-closes,
    * the server acknowledges what it received and ends the call with OK.
@@ -1420,9 +1575,10 @@ export interface ChatServiceClient extends Client {
    * A chat session: join one room, post messages, receive an ack for each post and every message other sessions post to the room.
    *
    * The first request must be `join` (else FAILED_PRECONDITION, as is a
-   * second join); a malformed room or author fails with INVALID_ARGUMENT.
-   * A post that breaks a rule is answered with `rejected` and the session
-   * stays open. A session that falls more than the server's --max-queue
+   * second join); a malformed room or author fails with INVALID_ARGUMENT, an
+   * author other than the signed-in user with PERMISSION_DENIED.
+   * A post that breaks a rule, or whose user lacks the chat.write scope, is
+   * answered with `rejected` and the session stays open. A session that falls more than the server's --max-queue
    * messages behind is ended with RESOURCE_EXHAUSTED; rejoin with
    * replay_after_id set to the last id received. When the client half-closes,
    * the server acknowledges what it received and ends the call with OK.
