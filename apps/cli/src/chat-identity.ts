@@ -1,5 +1,6 @@
 /** Who posts, and where. */
 export interface ChatIdentity {
   readonly room: string;
-  readonly author: string;
+  /** Left out when the credentials name the user: the server binds the session to them. */
+  readonly author: string | undefined;
 }

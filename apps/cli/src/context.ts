@@ -2,6 +2,7 @@ import type { CallOptions } from "@fibchat/client";
 import { type Clients, createClients, tlsOptions } from "./clients.js";
 import type { GlobalOptions } from "./global-options.js";
 import { createOutput, type Output } from "./output.js";
+import { credentialsNameUser } from "./signed-in.js";
 import type { Stopper } from "./stop.js";
 import { colorEnabled, createStyle, type Style } from "./style.js";
 
@@ -33,6 +34,11 @@ export interface CliContext {
   /** `--timeout` in milliseconds, if given. */
   readonly timeoutMs: number | undefined;
   readonly clients: Clients;
+  /**
+   * The credentials name a user (a JWT `--token`, a `--cert`): the chat server may then bind
+   * sessions to that user, and `--name` can be left out.
+   */
+  readonly signedIn: boolean;
   /**
    * Options for one call: Ctrl-C (or stdout closing) cancels it, and with `deadline: true` it
    * gets `--timeout` as its gRPC deadline; open-ended calls (a follow stream) pass `false`.
@@ -70,6 +76,7 @@ export function createContext(options: GlobalOptions, io: CliIo, stop: Stopper):
     stop,
     timeoutMs: options.timeout,
     clients,
+    signedIn: credentialsNameUser({ token: options.token, cert: options.cert }),
     callOptions: ({ deadline }) => ({
       signal: stop.signal,
       ...(deadline && options.timeout !== undefined ? { timeoutMs: options.timeout } : {}),

@@ -17,7 +17,7 @@ const HISTORY_SIZE = 20;
  * `CliError` of a session the server ends.
  */
 export async function interactiveChat(context: CliContext, identity: ChatIdentity): Promise<void> {
-  const { room, author } = identity;
+  const { room } = identity;
   const { client, endpoint } = context.clients.chat();
   const style = context.style.stdout;
   const { stdin, stdout } = context.io;
@@ -30,6 +30,14 @@ export async function interactiveChat(context: CliContext, identity: ChatIdentit
   const history = BigInt(HISTORY_SIZE);
   const replayAfterId = stats.messageCount > history ? stats.messageCount - history : 0n;
 
+  // No rejoin: a person sees the session end and can join again.
+  const session = client.join(
+    { room, author: identity.author, replayAfterId },
+    { signal: context.stop.signal, reconnect: false },
+  );
+  // Without --name, a server that identifies users names the author: wait to know who we are.
+  const { author } = await explained(endpoint, () => session.joined);
+
   const rl = createInterface({
     input: stdin,
     output: stdout,
@@ -38,11 +46,6 @@ export async function interactiveChat(context: CliContext, identity: ChatIdentit
   });
   const screen = createChatScreen(rl, stdin, stdout);
   const show = (text: string) => screen.print(text);
-  // No rejoin: a person sees the session end and can join again.
-  const session = client.join(
-    { room, author, replayAfterId },
-    { signal: context.stop.signal, reconnect: false },
-  );
   const shown = (async () => {
     for await (const message of session.messages) {
       show(formatMessage(message, style, { clock: "time", self: author }));

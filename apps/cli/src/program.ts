@@ -2,6 +2,7 @@ import { Command, type CommandUnknownOpts } from "@commander-js/extra-typings";
 import { chatCommand } from "./commands/chat.js";
 import { fibCommand } from "./commands/fib.js";
 import { healthCommand } from "./commands/health.js";
+import { tokenCommand } from "./commands/token.js";
 import type { CliContext, CliIo } from "./context.js";
 import { addGlobalOptions, type GlobalOptions } from "./global-options.js";
 
@@ -54,7 +55,8 @@ export function createProgram(deps: ProgramDeps): CommandUnknownOpts {
   program
     .addCommand(fibCommand(context))
     .addCommand(chatCommand(context))
-    .addCommand(healthCommand(context));
+    .addCommand(healthCommand(context))
+    .addCommand(tokenCommand(context));
   configureTree(program, deps.io);
   return program;
 }

@@ -30,9 +30,10 @@ Examples:
       .default(DEFAULT_ROOM)
       .argParser(parseNonEmpty);
   const nameOption = () =>
-    new Option("--name <name>", "your name in the room (default: your OS user name)").argParser(
-      parseNonEmpty,
-    );
+    new Option(
+      "--name <name>",
+      "your name in the room (default: the user your --token or --cert names, else your OS user name)",
+    ).argParser(parseNonEmpty);
 
   chat
     .command("join", { isDefault: true })
@@ -61,7 +62,7 @@ Examples:
     )
     .action(async ({ room, name }) => {
       const ctx = context();
-      const identity = { room, author: name ?? defaultName() };
+      const identity = { room, author: name ?? defaultName(ctx) };
       const { stdin, stdout } = ctx.io;
       if (stdin.isTTY === true && stdout.isTTY === true) await interactiveChat(ctx, identity);
       else await pipeChat(ctx, identity);
@@ -86,7 +87,8 @@ Examples:
   $ fibchat chat send --client-id deploy-42 "deploy 42 is done"   # safe to retry`,
     )
     .action(async (words, { room, name, clientId }) => {
-      await send(context(), { room, author: name ?? defaultName() }, words.join(" "), clientId);
+      const ctx = context();
+      await send(ctx, { room, author: name ?? defaultName(ctx) }, words.join(" "), clientId);
     });
 
   chat
@@ -188,8 +190,12 @@ async function stats(context: CliContext, room: string | undefined): Promise<voi
   });
 }
 
-/** The OS user name, which `--name` defaults to. */
-function defaultName(): string {
+/**
+ * What `--name` defaults to: nothing when the credentials name a user (the server binds the
+ * session to them and says who), else the OS user name.
+ */
+function defaultName(context: CliContext): string | undefined {
+  if (context.signedIn) return undefined;
   try {
     return userInfo().username;
   } catch (error) {

@@ -25,7 +25,7 @@ export interface JoinOptions {
    * client-certificate auth): the server binds the session to the signed-in user, and
    * {@link ChatSession.joined} tells who that is.
    */
-  readonly author?: string;
+  readonly author?: string | undefined;
   /** First replay the stored messages with an id above this, then go on live. */
   readonly replayAfterId?: bigint;
 }
