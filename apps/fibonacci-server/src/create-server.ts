@@ -1,27 +1,36 @@
 import { FibonacciServiceService } from "@fibchat/contracts/fibonacci/v1";
 import { type ConfigOf, createServerApp, type Logger, type ServerApp } from "@fibchat/server-kit";
 
+import { createSequencePool } from "./compute/sequence-pool.js";
 import type { fibonacciServerOptions } from "./fibonacci-options.js";
 import { createFibonacciService, type FibonacciMetrics } from "./fibonacci-service.js";
 
 /** The parsed configuration of the Fibonacci server. */
 export type FibonacciServerConfig = ConfigOf<typeof fibonacciServerOptions>;
 
-/** Builds (without binding) a Fibonacci server: the service plus health, reflection and the rest. */
+/**
+ * Builds (without binding) a Fibonacci server: the service plus health, reflection and the rest.
+ * Its compute threads start on the first deep call and are terminated by `shutdown()`.
+ */
 export function createFibonacciServer(
   config: FibonacciServerConfig,
   log: Logger,
   metrics?: FibonacciMetrics,
 ): ServerApp {
-  const app = createServerApp({ config, log });
+  const pool = createSequencePool(config.computeThreads, config.computeQueue);
+  const app = createServerApp({ config, log, onShutdown: () => pool.close() });
   const limits = {
     maxCount: config.maxCount,
     maxIndex: config.maxIndex,
     maxResponseBytes: config.maxSendMessageBytes,
+    deepIndex: config.deepIndex,
+    maxDeepCallsPerUser: config.maxDeepCallsPerUser,
+    maxStreamsPerUser: config.maxStreamsPerUser,
+    streamBufferBytes: config.streamBufferBytes,
   };
   app.addService(
     FibonacciServiceService,
-    createFibonacciService({ limits, runtime: app.runtime, ...(metrics && { metrics }) }),
+    createFibonacciService({ limits, runtime: app.runtime, pool, ...(metrics && { metrics }) }),
     { getSequence: "fibonacci.read", streamSequence: "fibonacci.read" },
   );
   return app;

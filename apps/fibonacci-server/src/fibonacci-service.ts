@@ -8,15 +8,18 @@ import type {
 import {
   type AdapterRuntime,
   type CallContext,
+  createPerKeyConcurrency,
   RpcError,
   serverStreaming,
   unary,
 } from "@fibchat/server-kit";
 import { status } from "@grpc/grpc-js";
+import { type DecimalTerm, pooledSequence } from "./compute/pooled-sequence.js";
+import type { SequencePool } from "./compute/sequence-pool.js";
 import { maxGetSequenceResponseBytes } from "./fibonacci/response-size.js";
-import { fibonacciSequence, type Term } from "./fibonacci/sequence.js";
+import { fibonacciSequence } from "./fibonacci/sequence.js";
 
-/** What the Fibonacci service is allowed to serve. */
+/** What the Fibonacci service is allowed to serve, and how it shares the server among callers. */
 export interface FibonacciLimits {
   /** Most numbers in one request. */
   readonly maxCount: number;
@@ -24,6 +27,14 @@ export interface FibonacciLimits {
   readonly maxIndex: number;
   /** Largest response message the server sends (its `--max-send-message-size`). */
   readonly maxResponseBytes: number;
+  /** Calls whose last index reaches this are deep: computed on the pool, under a budget. */
+  readonly deepIndex: number;
+  /** Deep calls one limit key may have open at once. */
+  readonly maxDeepCallsPerUser: number;
+  /** `StreamSequence` calls one limit key may have open at once. */
+  readonly maxStreamsPerUser: number;
+  /** Bytes a stream may have written but unsent before it computes more. */
+  readonly streamBufferBytes: number;
 }
 
 /** Counters a test or a metrics endpoint can read. */
@@ -32,24 +43,92 @@ export interface FibonacciMetrics {
   produced: number;
   /** `StreamSequence` calls whose computation is still running. */
   activeStreams: number;
+  /** Deep calls open now. */
+  deepCalls: number;
+  /** The most deep calls one limit key has held at once (never above the limit). */
+  deepCallsPeakPerUser: number;
+  /** Batches computed on the compute threads. */
+  pooledBatches: number;
+  /** Calls refused with `RESOURCE_EXHAUSTED`, by the limit that refused them. */
+  readonly refused: { streamsPerUser: number; deepCallsPerUser: number; computeQueue: number };
+}
+
+/** Fresh {@link FibonacciMetrics}, all zero. */
+export function createFibonacciMetrics(): FibonacciMetrics {
+  return {
+    produced: 0,
+    activeStreams: 0,
+    deepCalls: 0,
+    deepCallsPeakPerUser: 0,
+    pooledBatches: 0,
+    refused: { streamsPerUser: 0, deepCallsPerUser: 0, computeQueue: 0 },
+  };
 }
 
 /** Dependencies of {@link createFibonacciService}. */
 export interface FibonacciServiceDeps {
   readonly limits: FibonacciLimits;
   readonly runtime: AdapterRuntime;
+  /** Where deep calls are computed. */
+  readonly pool: SequencePool;
   readonly metrics?: FibonacciMetrics;
 }
+
+/** How long a caller refused for its deep-call budget is told to wait. */
+export const DEEP_RETRY_MS = 1_000;
+
+// One batch of a deep call holds at most this many digits (or one number): small enough that a
+// paused stream holds little beyond its send buffer, big enough that a batch of small numbers
+// is not dominated by the thread hop.
+const BATCH_DIGITS = 64 * 1024;
 
 /** The `fibonacci.v1.FibonacciService` implementation, ready for `server.addService`. */
 export function createFibonacciService({
   limits,
   runtime,
+  pool,
   metrics,
 }: FibonacciServiceDeps): FibonacciServiceServer {
-  const counters = metrics ?? { produced: 0, activeStreams: 0 };
+  const counters = metrics ?? createFibonacciMetrics();
+  const streams = createPerKeyConcurrency(limits.maxStreamsPerUser);
+  const deepCalls = createPerKeyConcurrency(limits.maxDeepCallsPerUser);
 
-  async function getSequence({ start, count }: GetSequenceRequest) {
+  const isDeep = (start: number, count: number) =>
+    count > 0 && start + count - 1 >= limits.deepIndex;
+
+  /** Takes a deep-call slot for the caller, or refuses with a retry hint. */
+  function admitDeep({ limitKey }: CallContext): () => void {
+    const release = deepCalls.acquire(limitKey);
+    if (release === undefined) {
+      counters.refused.deepCallsPerUser++;
+      throw new RpcError(
+        status.RESOURCE_EXHAUSTED,
+        `${deepCalls.limit} deep computations (index ≥ ${limits.deepIndex}) already running for you ` +
+          `(--max-deep-calls-per-user); retry in about ${DEEP_RETRY_MS / 1000} s`,
+        { retryAfterMs: DEEP_RETRY_MS },
+      );
+    }
+    counters.deepCalls++;
+    counters.deepCallsPeakPerUser = Math.max(
+      counters.deepCallsPeakPerUser,
+      deepCalls.held(limitKey),
+    );
+    return () => {
+      counters.deepCalls--;
+      release();
+    };
+  }
+
+  function terms(start: number, count: number, signal: AbortSignal): AsyncIterable<DecimalTerm> {
+    if (!isDeep(start, count)) return mainThreadSequence(start, count);
+    const hooks = {
+      batch: () => counters.pooledBatches++,
+      full: () => counters.refused.computeQueue++,
+    };
+    return pooledSequence(pool, start, count, BATCH_DIGITS, signal, hooks);
+  }
+
+  async function getSequence({ start, count }: GetSequenceRequest, context: CallContext) {
     checkRange(start, count, limits);
     const size = maxGetSequenceResponseBytes(start, count);
     if (size > limits.maxResponseBytes) {
@@ -59,31 +138,54 @@ export function createFibonacciService({
           "use StreamSequence (one message per number) or ask for fewer or smaller numbers",
       );
     }
-    return { numbers: Array.from(fibonacciSequence(start, count), toMessage) };
+    const release = isDeep(start, count) ? admitDeep(context) : undefined;
+    try {
+      const numbers: FibonacciNumber[] = [];
+      for await (const term of terms(start, count, context.signal)) numbers.push(term);
+      return { numbers };
+    } finally {
+      release?.();
+    }
   }
 
   async function* streamSequence(
     { start, count }: StreamSequenceRequest,
-    { signal }: CallContext,
+    context: CallContext,
   ): AsyncGenerator<StreamSequenceResponse> {
     checkRange(start, count, limits);
-    counters.activeStreams++;
+    const { signal, limitKey } = context;
+    const releaseStream = streams.acquire(limitKey);
+    if (releaseStream === undefined) {
+      counters.refused.streamsPerUser++;
+      throw new RpcError(
+        status.RESOURCE_EXHAUSTED,
+        `${streams.limit} StreamSequence calls already open for you (--max-streams-per-user); ` +
+          "finish or cancel one before opening another",
+      );
+    }
     try {
-      for (const term of fibonacciSequence(start, count)) {
-        // The adapter asks for the next number only once the previous one was written without
-        // backpressure, so computation never runs ahead of a slow reader.
-        if (signal.aborted) return;
-        counters.produced++;
-        yield { number: toMessage(term) };
+      const releaseDeep = isDeep(start, count) ? admitDeep(context) : undefined;
+      counters.activeStreams++;
+      try {
+        for await (const term of terms(start, count, signal)) {
+          if (signal.aborted) return;
+          counters.produced++;
+          yield { number: term };
+        }
+      } finally {
+        counters.activeStreams--;
+        releaseDeep?.();
       }
     } finally {
-      counters.activeStreams--;
+      releaseStream();
     }
   }
 
   return {
     getSequence: unary(getSequence, runtime),
-    streamSequence: serverStreaming(streamSequence, runtime),
+    streamSequence: serverStreaming(streamSequence, runtime, {
+      sendBuffer: { maxBytes: limits.streamBufferBytes, sizeOf: encodedSizeBound },
+    }),
   };
 }
 
@@ -103,6 +205,13 @@ function checkRange(start: number, count: number, limits: FibonacciLimits): void
   }
 }
 
-function toMessage({ index, value }: Term): FibonacciNumber {
-  return { index, value: value.toString() };
+/** Numbers below the deep index, on the event loop: each costs well under a millisecond. */
+async function* mainThreadSequence(start: number, count: number): AsyncGenerator<DecimalTerm> {
+  for (const { index, value } of fibonacciSequence(start, count))
+    yield { index, value: value.toString() };
+}
+
+/** An upper bound of a `StreamSequenceResponse`'s encoded size: digits plus tags and varints. */
+function encodedSizeBound({ number }: StreamSequenceResponse): number {
+  return (number?.value.length ?? 0) + 24;
 }

@@ -5,10 +5,12 @@ export {
   type BidiStreamingHandler,
   bidiStreaming,
   type ServerStreamingHandler,
+  type ServerStreamingOptions,
   serverStreaming,
   type UnaryHandler,
   unary,
 } from "./adapter/handlers.js";
+export type { SendBufferLimit } from "./adapter/write-all.js";
 export {
   ANONYMOUS,
   attachPrincipal,
@@ -33,7 +35,12 @@ export {
   createPerKeyConcurrency,
   type PerKeyConcurrency,
 } from "./limits/per-key-concurrency.js";
-export { INTERNAL_ERROR_MESSAGE, RpcError, toPublicStatus } from "./rpc-error.js";
+export {
+  INTERNAL_ERROR_MESSAGE,
+  RETRY_PUSHBACK_TRAILER,
+  RpcError,
+  toPublicStatus,
+} from "./rpc-error.js";
 export { createLogger, type LoggerOptions } from "./server/logger.js";
 export { packageVersion } from "./server/package-version.js";
 export { type RunServerOptions, runServer } from "./server/run-server.js";

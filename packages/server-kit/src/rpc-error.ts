@@ -1,4 +1,11 @@
-import { status } from "@grpc/grpc-js";
+import { Metadata, status } from "@grpc/grpc-js";
+
+/**
+ * The trailer that tells a client how long to wait before trying again, in milliseconds. gRPC's
+ * own retry policy reads it (gRFC A6, "pushback"), so a client configured to retry
+ * `RESOURCE_EXHAUSTED` waits this long on its own; any other client can read it from the trailers.
+ */
+export const RETRY_PUSHBACK_TRAILER = "grpc-retry-pushback-ms";
 
 /**
  * The one error a handler throws for an expected failure. Its code and message go to the client
@@ -8,11 +15,14 @@ import { status } from "@grpc/grpc-js";
 export class RpcError extends Error {
   /** The gRPC status code sent to the client. */
   readonly code: status;
+  /** How long the client should wait before retrying, sent as {@link RETRY_PUSHBACK_TRAILER}. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: status, message: string, options?: { cause?: unknown }) {
+  constructor(code: status, message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
     super(message, options);
     this.name = "RpcError";
     this.code = code;
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 
@@ -20,6 +30,8 @@ export class RpcError extends Error {
 export interface PublicStatus {
   readonly code: status;
   readonly details: string;
+  /** Trailers sent with the status (the retry hint), when there are any. */
+  readonly metadata?: Metadata;
 }
 
 /** The message clients see for every failure that is not an {@link RpcError}. */
@@ -31,7 +43,13 @@ export const INTERNAL_ERROR_MESSAGE = "internal server error; the server log has
  * or internal text reaches a client.
  */
 export function toPublicStatus(error: unknown): PublicStatus {
-  if (error instanceof RpcError) return { code: error.code, details: error.message };
+  if (error instanceof RpcError) {
+    const { code, message: details, retryAfterMs } = error;
+    if (retryAfterMs === undefined) return { code, details };
+    const metadata = new Metadata();
+    metadata.set(RETRY_PUSHBACK_TRAILER, String(Math.max(0, Math.ceil(retryAfterMs))));
+    return { code, details, metadata };
+  }
   return { code: status.INTERNAL, details: INTERNAL_ERROR_MESSAGE };
 }
 

@@ -14,7 +14,7 @@ import {
 } from "@grpc/grpc-js";
 import { createFibonacciServer, type FibonacciServerConfig } from "../create-server.js";
 import { fibonacciServerOptions } from "../fibonacci-options.js";
-import type { FibonacciMetrics } from "../fibonacci-service.js";
+import { createFibonacciMetrics, type FibonacciMetrics } from "../fibonacci-service.js";
 
 /** A running in-process Fibonacci server, its client, and what tests inspect. */
 export interface FibonacciFixture {
@@ -33,7 +33,7 @@ export async function startFibonacci(
   clientCredentials: ChannelCredentials = credentials.createInsecure(),
 ): Promise<FibonacciFixture> {
   const logs = createLogCapture();
-  const metrics: FibonacciMetrics = { produced: 0, activeStreams: 0 };
+  const metrics = createFibonacciMetrics();
   const config = defaultsOf(fibonacciServerOptions, {
     port: 0,
     shutdownGraceMs: 2_000,

@@ -9,7 +9,7 @@ import type { CallContext } from "./call-context.js";
 import { type AdapterRuntime, type CallScope, openCallScope } from "./call-scope.js";
 import { readRequests } from "./read-requests.js";
 import { settleError } from "./settle-error.js";
-import { writeAll } from "./write-all.js";
+import { type SendBufferLimit, writeAll } from "./write-all.js";
 
 /** A unary method written as an `async` function. */
 export type UnaryHandler<Req, Res> = (request: Req, context: CallContext) => Promise<Res>;
@@ -51,6 +51,15 @@ export function unary<Req, Res>(
   };
 }
 
+/** Options of {@link serverStreaming}. */
+export interface ServerStreamingOptions<Res> {
+  /**
+   * Also pause the handler while this many bytes of its messages are written but not yet sent,
+   * on top of grpc-js's 16-message backpressure: for streams of large messages.
+   */
+  readonly sendBuffer?: SendBufferLimit<Res>;
+}
+
 /**
  * Adapts a server-streaming handler to grpc-js: writes with backpressure, ends the call OK when
  * the iterable is done, or with the mapped status when it throws or the call is aborted.
@@ -58,10 +67,11 @@ export function unary<Req, Res>(
 export function serverStreaming<Req, Res>(
   handler: ServerStreamingHandler<Req, Res>,
   runtime: AdapterRuntime,
+  { sendBuffer }: ServerStreamingOptions<Res> = {},
 ): handleServerStreamingCall<Req, Res> {
   return (call) => {
     const scope = openCallScope(call, runtime, { streaming: true });
-    const run = async () => writeAll(call, handler(call.request, scope), scope.signal);
+    const run = async () => writeAll(call, handler(call.request, scope), scope.signal, sendBuffer);
     finishStream(call, run(), scope);
   };
 }
@@ -94,11 +104,11 @@ function finishStream<Req, Res>(
       call.end();
     },
     (error: unknown) => {
-      const { code, details } = settleError(error, scope);
+      const { code, details, metadata } = settleError(error, scope);
       scope.finish();
-      // grpc-js turns an 'error' event on a server stream into the call's final status, sent
-      // after the messages already written.
-      call.emit("error", Object.assign(new Error(details), { code, details }));
+      // grpc-js turns an 'error' event on a server stream into the call's final status (with
+      // `metadata` as trailers), sent after the messages already written.
+      call.emit("error", Object.assign(new Error(details), { code, details, metadata }));
     },
   );
 }
