@@ -25,9 +25,10 @@ export function findForbidden(value: string, pattern: RegExp): ForbiddenCharacte
 export const CONTROL_CHARACTER = /\p{Cc}/u;
 
 /**
- * Matches an unpaired UTF-16 surrogate. gRPC clients cannot send one (the wire
- * is UTF-8), but an in-process caller can, and storing it would silently turn it
- * into U+FFFD, so two different client_message_ids could collide.
+ * Matches an unpaired UTF-16 surrogate. gRPC clients cannot send one (its UTF-8
+ * form, e.g. ED A0 80, is not UTF-8, and server-kit's strict decoding refuses it
+ * with INVALID_ARGUMENT), but an in-process caller can, and storing it would
+ * silently turn it into U+FFFD, so two different client_message_ids could collide.
  */
 export const UNPAIRED_SURROGATE = /\p{Cs}/u;
 

@@ -8,7 +8,10 @@ import { ReflectionService } from "@grpc/reflection";
  * ships, listing only `services`: a client sees what this server answers, not every service
  * the contracts define.
  */
-export function addReflection(server: Server, services: readonly string[]): void {
+export function addReflection(
+  server: Pick<Server, "addService">,
+  services: readonly string[],
+): void {
   const definition = loadFileDescriptorSetFromBuffer(readDescriptorSet());
   new ReflectionService(definition, { services: [...services] }).addToServer(server);
 }

@@ -11,6 +11,8 @@ import type { AdapterRuntime } from "../adapter/call-scope.js";
 import { authInterceptor } from "../auth/auth-interceptor.js";
 import type { Scope } from "../auth/principal.js";
 import { ConfigError } from "../config/option.js";
+import { refuseInvalidRequests } from "../decoding/refuse-invalid-requests.js";
+import { strictService } from "../decoding/strict-service.js";
 import { accessLogInterceptor } from "./interceptors.js";
 import { addReflection } from "./reflection.js";
 import { loadSecurity, type SecurityConfig } from "./security.js";
@@ -39,15 +41,21 @@ export interface BoundAddress {
   readonly address: string;
 }
 
-/** A grpc-js server with fibchat's plumbing: health, reflection, logs, auth, limits, shutdown. */
+/**
+ * A grpc-js server with fibchat's plumbing: health, reflection, logs, auth, limits, shutdown, and
+ * strict decoding (a request with invalid UTF-8 in a string field fails with `INVALID_ARGUMENT`).
+ */
 export interface ServerApp {
   readonly log: Logger;
   /** Give this to the adapter (`unary`, `serverStreaming`, `bidiStreaming`). */
   readonly runtime: AdapterRuntime;
   /**
-   * Registers a service; its health status is reported under its full name. `scopes` names the
-   * scope each method needs when the server identifies users (a call without it is refused with
-   * `PERMISSION_DENIED` before the handler runs); methods left out need none.
+   * Registers a service; its health status is reported under its full name. Its requests are
+   * checked before decoding: invalid UTF-8 in a string field, or a malformed message, fails the
+   * call with `INVALID_ARGUMENT` naming the field. Throws when a request type is in neither the
+   * contracts' descriptor set nor the definition (as `@grpc/proto-loader` writes it). `scopes`
+   * names the scope each method needs when the server identifies users (a call without it is
+   * refused with `PERMISSION_DENIED` before the handler runs); methods left out need none.
    */
   addService<Impl extends UntypedServiceImplementation>(
     definition: ServiceDefinition<Impl>,
@@ -93,6 +101,9 @@ export function createServerApp({ config, log, onShutdown }: ServerAppOptions): 
     interceptors.push(
       authInterceptor({ authenticator: security.authenticator, requiredScopes, log }),
     );
+  // Last, so that an unauthenticated caller learns nothing about its payload, and its refusals
+  // pass through the access log.
+  interceptors.push(refuseInvalidRequests());
   const server = new Server({
     interceptors,
     "grpc.max_concurrent_streams": config.maxConcurrentStreams,
@@ -109,6 +120,13 @@ export function createServerApp({ config, log, onShutdown }: ServerAppOptions): 
   const shutdownController = new AbortController();
   // Every open stream listens for shutdown: more than ten is normal, not a leak.
   setMaxListeners(0, shutdownController.signal);
+  // The one place every service is added, ours and the health and reflection services alike
+  // (issue 12: strict decoding for every message of every service).
+  const services = {
+    addService(definition: ServiceDefinition, implementation: UntypedServiceImplementation) {
+      server.addService(strictService(definition), implementation);
+    },
+  };
   const health = new HealthImplementation({ "": "NOT_SERVING" });
   const serviceNames: string[] = [];
   let listening = false;
@@ -125,7 +143,7 @@ export function createServerApp({ config, log, onShutdown }: ServerAppOptions): 
     log,
     runtime: { log, shutdownSignal: shutdownController.signal },
     addService(definition, implementation, scopes) {
-      server.addService(definition, implementation);
+      services.addService(definition, implementation);
       for (const [name, method] of Object.entries(definition)) {
         const scope = scopes?.[name];
         if (scope !== undefined) requiredScopes.set(method.path, scope);
@@ -134,8 +152,8 @@ export function createServerApp({ config, log, onShutdown }: ServerAppOptions): 
       reportHealth();
     },
     async listen() {
-      health.addToServer(server);
-      if (config.reflection) addReflection(server, [...serviceNames, "grpc.health.v1.Health"]);
+      health.addToServer(services);
+      if (config.reflection) addReflection(services, [...serviceNames, "grpc.health.v1.Health"]);
       const target = `${bracketed(config.host)}:${config.port}`;
       const port = await bind(server, target, security.credentials);
       const bound = { host: config.host, port, address: `${bracketed(config.host)}:${port}` };

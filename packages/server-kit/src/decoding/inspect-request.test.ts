@@ -1,0 +1,291 @@
+import { createFileRegistry, type DescMessage, fromBinary, fromJson } from "@bufbuild/protobuf";
+import { FileDescriptorProtoSchema, FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import { readDescriptorSet } from "@fibchat/contracts";
+import { describe, expect, it } from "vitest";
+import { INVALID_UTF8, wire } from "../testing/wire-bytes.js";
+import { inspectRequest } from "./inspect-request.js";
+import { planMessage } from "./wire-plan.js";
+
+// test.v1: every shape a string can hide in. Written as a descriptor because the test needs
+// no generated code, only the schema.
+const testFile = fromJson(FileDescriptorProtoSchema, {
+  name: "test/v1/test.proto",
+  package: "test.v1",
+  syntax: "proto3",
+  messageType: [
+    {
+      name: "Outer",
+      field: [
+        { name: "name", number: 1, label: "LABEL_OPTIONAL", type: "TYPE_STRING" },
+        { name: "tags", number: 2, label: "LABEL_REPEATED", type: "TYPE_STRING" },
+        {
+          name: "inner",
+          number: 3,
+          label: "LABEL_OPTIONAL",
+          type: "TYPE_MESSAGE",
+          typeName: ".test.v1.Inner",
+        },
+        {
+          name: "inners",
+          number: 4,
+          label: "LABEL_REPEATED",
+          type: "TYPE_MESSAGE",
+          typeName: ".test.v1.Inner",
+        },
+        {
+          name: "labels",
+          number: 5,
+          label: "LABEL_REPEATED",
+          type: "TYPE_MESSAGE",
+          typeName: ".test.v1.Outer.LabelsEntry",
+        },
+        { name: "numbers", number: 6, label: "LABEL_REPEATED", type: "TYPE_UINT32" },
+        {
+          name: "next",
+          number: 7,
+          label: "LABEL_OPTIONAL",
+          type: "TYPE_MESSAGE",
+          typeName: ".test.v1.Outer",
+        },
+        {
+          name: "by_key",
+          number: 8,
+          label: "LABEL_REPEATED",
+          type: "TYPE_MESSAGE",
+          typeName: ".test.v1.Outer.ByKeyEntry",
+        },
+        { name: "blob", number: 9, label: "LABEL_OPTIONAL", type: "TYPE_BYTES" },
+      ],
+      nestedType: [
+        {
+          name: "LabelsEntry",
+          options: { mapEntry: true },
+          field: [
+            { name: "key", number: 1, label: "LABEL_OPTIONAL", type: "TYPE_STRING" },
+            { name: "value", number: 2, label: "LABEL_OPTIONAL", type: "TYPE_STRING" },
+          ],
+        },
+        {
+          name: "ByKeyEntry",
+          options: { mapEntry: true },
+          field: [
+            { name: "key", number: 1, label: "LABEL_OPTIONAL", type: "TYPE_STRING" },
+            {
+              name: "value",
+              number: 2,
+              label: "LABEL_OPTIONAL",
+              type: "TYPE_MESSAGE",
+              typeName: ".test.v1.Inner",
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "Inner",
+      field: [
+        { name: "note", number: 1, label: "LABEL_OPTIONAL", type: "TYPE_STRING" },
+        { name: "count", number: 2, label: "LABEL_OPTIONAL", type: "TYPE_UINT64" },
+      ],
+    },
+    {
+      name: "Numbers",
+      field: [
+        { name: "a", number: 1, label: "LABEL_OPTIONAL", type: "TYPE_UINT32" },
+        { name: "b", number: 2, label: "LABEL_REPEATED", type: "TYPE_INT64" },
+      ],
+    },
+  ],
+});
+const testRegistry = createFileRegistry(testFile, () => undefined);
+const contracts = createFileRegistry(fromBinary(FileDescriptorSetSchema, readDescriptorSet()));
+
+function message(registry: typeof testRegistry, typeName: string): DescMessage {
+  const found = registry.getMessage(typeName);
+  if (found === undefined) throw new Error(`no ${typeName}`);
+  return found;
+}
+
+const outer = planMessage(message(testRegistry, "test.v1.Outer"));
+const BAD = [0xc3, 0x28];
+
+describe("planMessage", () => {
+  it("marks which types hold a string anywhere", () => {
+    expect(outer.hasStrings).toBe(true);
+    expect(planMessage(message(testRegistry, "test.v1.Numbers")).hasStrings).toBe(false);
+    for (const typeName of [
+      "fibonacci.v1.GetSequenceRequest",
+      "fibonacci.v1.StreamSequenceRequest",
+    ])
+      expect(planMessage(message(contracts, typeName)).hasStrings).toBe(false);
+    expect(planMessage(message(contracts, "chat.v1.SendAndReceiveMessageRequest")).hasStrings).toBe(
+      true,
+    );
+  });
+});
+
+describe("inspectRequest", () => {
+  const valid: { name: string; bytes: number[] }[] = [
+    { name: "empty message", bytes: [] },
+    { name: "ASCII", bytes: wire.len(1, "general") },
+    { name: "emoji and CJK", bytes: [...wire.len(1, "héllo 👋 世界"), ...wire.len(2, "🎉")] },
+    { name: "U+FFFD sent as such", bytes: wire.len(1, "\uFFFD") },
+    { name: "invalid bytes in a bytes field", bytes: wire.len(9, [0xff, 0xfe]) },
+    {
+      name: "packed numbers whose bytes are not UTF-8",
+      bytes: wire.len(6, [0xff, 0x01, 0xc3, 0x28]),
+    },
+    { name: "unpacked numbers", bytes: [...wire.uint(6, 300), ...wire.uint(6, 1)] },
+    { name: "unknown length-delimited field", bytes: wire.len(99, BAD) },
+    {
+      name: "unknown varint, fixed64 and fixed32",
+      bytes: [
+        ...wire.uint(50, 7),
+        ...wire.tag(51, 1),
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+        ...wire.tag(52, 5),
+        1,
+        2,
+        3,
+        4,
+      ],
+    },
+    { name: "unknown group", bytes: [...wire.tag(60, 3), ...wire.len(1, BAD), ...wire.tag(60, 4)] },
+    {
+      name: "nested and repeated",
+      bytes: [
+        ...wire.len(3, wire.len(1, "ok")),
+        ...wire.len(4, [...wire.len(1, "a"), ...wire.uint(2, 5)]),
+      ],
+    },
+    { name: "map entry", bytes: wire.len(5, [...wire.len(1, "k"), ...wire.len(2, "v")]) },
+  ];
+  for (const { name, bytes } of valid)
+    it(`accepts ${name}`, () =>
+      expect(inspectRequest(Uint8Array.from(bytes), outer)).toBeUndefined());
+
+  const invalidUtf8: { name: string; bytes: number[]; field: string }[] = [
+    ...INVALID_UTF8.map(({ name, bytes }) => ({
+      name: `string field: ${name}`,
+      bytes: [...wire.len(2, "fine"), ...wire.len(1, bytes)],
+      field: "test.v1.Outer.name",
+    })),
+    {
+      name: "second element of a repeated string",
+      bytes: [...wire.len(2, "ok"), ...wire.len(2, BAD)],
+      field: "test.v1.Outer.tags",
+    },
+    {
+      name: "nested message",
+      bytes: wire.len(3, [...wire.uint(2, 1), ...wire.len(1, BAD)]),
+      field: "test.v1.Inner.note",
+    },
+    {
+      name: "repeated message",
+      bytes: [...wire.len(4, []), ...wire.len(4, wire.len(1, BAD))],
+      field: "test.v1.Inner.note",
+    },
+    {
+      name: "map key",
+      bytes: wire.len(5, [...wire.len(1, BAD), ...wire.len(2, "v")]),
+      field: "test.v1.Outer.labels.key",
+    },
+    {
+      name: "map value",
+      bytes: wire.len(5, [...wire.len(1, "k"), ...wire.len(2, BAD)]),
+      field: "test.v1.Outer.labels.value",
+    },
+    {
+      name: "message map value",
+      bytes: wire.len(8, [...wire.len(1, "k"), ...wire.len(2, wire.len(1, BAD))]),
+      field: "test.v1.Inner.note",
+    },
+    {
+      name: "recursive message",
+      bytes: wire.len(7, wire.len(7, wire.len(1, BAD))),
+      field: "test.v1.Outer.name",
+    },
+    {
+      name: "first of two bad fields",
+      bytes: [...wire.len(2, BAD), ...wire.len(1, BAD)],
+      field: "test.v1.Outer.tags",
+    },
+  ];
+  for (const { name, bytes, field } of invalidUtf8)
+    it(`names the field of invalid UTF-8 in ${name}`, () =>
+      expect(inspectRequest(Uint8Array.from(bytes), outer)).toEqual({
+        kind: "invalid-utf8",
+        field,
+      }));
+
+  let deep: number[] = wire.len(1, "x");
+  for (let i = 0; i < 100; i++) deep = wire.len(7, deep);
+  const malformed: { name: string; bytes: number[]; reason: RegExp }[] = [
+    {
+      name: "a length past the end",
+      bytes: [...wire.tag(1, 2), 5, 0x61, 0x62],
+      reason: /truncated/,
+    },
+    { name: "a tag cut short", bytes: [0x80], reason: /truncated/ },
+    { name: "a varint cut short", bytes: [...wire.tag(6, 0), 0x80], reason: /truncated/ },
+    { name: "a fixed64 cut short", bytes: [...wire.tag(50, 1), 1, 2], reason: /truncated/ },
+    {
+      name: "a field overrunning its message",
+      bytes: [...wire.tag(3, 2), 2, ...wire.tag(1, 2), 3, 0x61, 0x62, 0x63],
+      reason: /truncated/,
+    },
+    { name: "field number 0", bytes: [0x00, ...wire.len(1, BAD)], reason: /field number 0/ },
+    {
+      name: "field number 0 in a nested message",
+      bytes: [...wire.len(3, [0x00]), ...wire.len(1, "x")],
+      reason: /field number 0/,
+    },
+    { name: "an end-group tag without a start", bytes: wire.tag(40, 4), reason: /end-group/ },
+    { name: "a group without an end", bytes: wire.tag(60, 3), reason: /without its end/ },
+    {
+      name: "a group ended by another field's tag",
+      bytes: [...wire.tag(60, 3), ...wire.tag(61, 4)],
+      reason: /end-group/,
+    },
+    { name: "wire type 6", bytes: wire.tag(1, 6), reason: /wire type 6/ },
+    {
+      name: "a string field sent as a varint",
+      bytes: wire.uint(1, 2),
+      reason: /test\.v1\.Outer\.name has wire type 0/,
+    },
+    {
+      name: "a message field sent as fixed32",
+      bytes: [...wire.tag(3, 5), 1, 2, 3, 4],
+      reason: /test\.v1\.Outer\.inner has wire type 5/,
+    },
+    {
+      name: "a varint of 11 bytes",
+      bytes: [...wire.tag(6, 0), ...Array(10).fill(0xff), 0x01],
+      reason: /longer than 10/,
+    },
+    { name: "a tag beyond 32 bits", bytes: [0xff, 0xff, 0xff, 0xff, 0x7f], reason: /32 bits/ },
+    { name: "messages nested 101 deep", bytes: deep, reason: /nested more than 100/ },
+  ];
+  for (const { name, bytes, reason } of malformed)
+    it(`refuses ${name} as malformed`, () => {
+      const defect = inspectRequest(Uint8Array.from(bytes), outer);
+      expect(defect?.kind).toBe("malformed");
+      expect(defect?.kind === "malformed" && defect.reason).toMatch(reason);
+    });
+
+  it("names the field in fibchat's chat requests", () => {
+    const request = planMessage(message(contracts, "chat.v1.SendAndReceiveMessageRequest"));
+    const post = wire.len(2, [...wire.len(1, "hi"), ...wire.len(2, [0xff])]);
+    expect(inspectRequest(Uint8Array.from(post), request)).toEqual({
+      kind: "invalid-utf8",
+      field: "chat.v1.PostMessage.client_message_id",
+    });
+  });
+});
