@@ -126,9 +126,13 @@ export const ackOf = (clientMessageId: string) => (e: SendAndReceiveMessageRespo
   e.event?.$case === "ack" && e.event.value.clientMessageId === clientMessageId;
 
 /** `GetStats` as a promise. */
-export function getStats(client: ChatServiceClient, room = ""): Promise<GetStatsResponse> {
+export function getStats(
+  client: ChatServiceClient,
+  room = "",
+  metadata = new Metadata(),
+): Promise<GetStatsResponse> {
   return new Promise((resolve, reject) =>
-    client.getStats({ room }, (e, r) => (e ? reject(e) : resolve(r))),
+    client.getStats({ room }, metadata, (e, r) => (e ? reject(e) : resolve(r))),
   );
 }
 
