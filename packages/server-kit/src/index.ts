@@ -33,6 +33,12 @@ export {
   createPerKeyConcurrency,
   type PerKeyConcurrency,
 } from "./limits/per-key-concurrency.js";
+export {
+  createTokenBuckets,
+  type TakeResult,
+  type TokenBucketOptions,
+  type TokenBuckets,
+} from "./limits/token-bucket.js";
 export { INTERNAL_ERROR_MESSAGE, RpcError, toPublicStatus } from "./rpc-error.js";
 export { createLogger, type LoggerOptions } from "./server/logger.js";
 export { packageVersion } from "./server/package-version.js";
