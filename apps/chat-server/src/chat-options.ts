@@ -1,6 +1,11 @@
 import { type OptionSpec, parsers, serverOptions } from "@fibchat/server-kit";
 import { DEFAULT_FEED_CAPACITY } from "./room-feed/index.js";
 import { DEFAULT_MAX_TEXT_BYTES } from "./rules/index.js";
+import {
+  DEFAULT_MAX_SESSIONS_PER_USER,
+  DEFAULT_POST_BURST,
+  DEFAULT_POST_RATE,
+} from "./service/chat-limits.js";
 import { parseStoreLocation, type StoreLocation } from "./store-location.js";
 
 /** Default port of the chat server. */
@@ -36,6 +41,35 @@ const chatOnly = {
     description: "longest message text accepted, in bytes of UTF-8",
     default: DEFAULT_MAX_TEXT_BYTES,
     parse: parsers.integer(1, 512 * 1024),
+  } satisfies OptionSpec<number>,
+  postRate: {
+    kind: "value",
+    flag: "post-rate",
+    env: "FIBCHAT_CHAT_POST_RATE",
+    valueName: "PER_SECOND",
+    description:
+      "posts per second one user (an address, for anonymous callers) may keep up on this instance; faster posts are rejected with a retry hint. 0: unlimited",
+    default: DEFAULT_POST_RATE,
+    parse: parsers.integer(0, 1_000_000),
+  } satisfies OptionSpec<number>,
+  postBurst: {
+    kind: "value",
+    flag: "post-burst",
+    env: "FIBCHAT_CHAT_POST_BURST",
+    valueName: "N",
+    description: "posts one user may send at once before --post-rate applies",
+    default: DEFAULT_POST_BURST,
+    parse: parsers.integer(1, 1_000_000),
+  } satisfies OptionSpec<number>,
+  maxSessionsPerUser: {
+    kind: "value",
+    flag: "max-sessions-per-user",
+    env: "FIBCHAT_CHAT_MAX_SESSIONS_PER_USER",
+    valueName: "N",
+    description:
+      "open chat sessions and follow streams one user (an address, for anonymous callers) may hold on this instance; more are refused with RESOURCE_EXHAUSTED. 0: unlimited",
+    default: DEFAULT_MAX_SESSIONS_PER_USER,
+    parse: parsers.integer(0, 1_000_000),
   } satisfies OptionSpec<number>,
 };
 

@@ -3,6 +3,7 @@ import { type ConfigOf, createServerApp, type Logger, type ServerApp } from "@fi
 import type { chatServerOptions } from "./chat-options.js";
 import { openStore } from "./open-store.js";
 import { type ConnectedSessions, createConnectedSessions } from "./room-feed/index.js";
+import { type ChatLimits, createChatLimits } from "./service/chat-limits.js";
 import { type ChatMetrics, createChatMetrics } from "./service/chat-metrics.js";
 import { createChatService } from "./service/chat-service.js";
 import type { MessageStore } from "./store/index.js";
@@ -17,6 +18,7 @@ export interface ChatServer {
   readonly store: MessageStore;
   readonly sessions: ConnectedSessions;
   readonly metrics: ChatMetrics;
+  readonly limits: ChatLimits;
 }
 
 /**
@@ -30,6 +32,8 @@ export async function createChatServer(config: ChatServerConfig, log: Logger): P
   log.info({ store: describeStoreLocation(config.store) }, "store open");
   const sessions = createConnectedSessions();
   const metrics = createChatMetrics();
+  // Per instance: a cluster-wide limit would have to count in the shared store (README, Limits).
+  const limits = createChatLimits(config);
   const app = createServerApp({ config, log, onShutdown: () => store.close() });
   app.addService(
     ChatServiceService,
@@ -40,6 +44,7 @@ export async function createChatServer(config: ChatServerConfig, log: Logger): P
       maxQueue: config.maxQueue,
       maxTextBytes: config.maxTextBytes,
       metrics,
+      limits,
     }),
     // A session receives the room's messages, so joining needs chat.read; each post also needs
     // chat.write, checked per post (chat-session.ts) so a reader's session stays open.
@@ -53,5 +58,5 @@ export async function createChatServer(config: ChatServerConfig, log: Logger): P
     if (available) log.info("message store reachable again; health is SERVING");
     else log.warn("message store unreachable; health is NOT_SERVING until it is back");
   });
-  return { app, store, sessions, metrics };
+  return { app, store, sessions, metrics, limits };
 }

@@ -40,7 +40,9 @@ describe("fibchat chat with stdin from a pipe", () => {
   };
 
   beforeAll(async () => {
-    server = await startServer("chat");
+    // `--post-rate 0`: 100 piped lines are past the default burst, and the CLI does not yet wait
+    // out a rate-limit rejection; these tests are about piping, not limits.
+    server = await startServer("chat", ["--post-rate", "0"]);
   });
   afterAll(async () => {
     await server?.stop();

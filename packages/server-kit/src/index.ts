@@ -36,6 +36,12 @@ export {
   type PerKeyConcurrency,
 } from "./limits/per-key-concurrency.js";
 export {
+  createTokenBuckets,
+  type TakeResult,
+  type TokenBucketOptions,
+  type TokenBuckets,
+} from "./limits/token-bucket.js";
+export {
   INTERNAL_ERROR_MESSAGE,
   RETRY_PUSHBACK_TRAILER,
   RpcError,

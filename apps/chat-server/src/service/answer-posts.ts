@@ -23,11 +23,16 @@ export interface PostingSession {
   readonly ownPosts: OwnPosts;
   /** Why this session may not post (its user lacks chat.write), or `undefined` when it may. */
   readonly postingDenied: string | undefined;
+  /**
+   * Takes a post from the caller's `--post-rate` allowance: the reason to reject it with when
+   * there is none left, else `undefined`.
+   */
+  readonly takeAllowance: () => string | undefined;
 }
 
 /**
  * Answers every post of a session after its join, in order: `ack` once stored, `rejected` when a
- * rule refuses it. Up to {@link MAX_POSTS_IN_FLIGHT} posts are stored concurrently, so a client
+ * rule or the rate limit refuses it. Up to {@link MAX_POSTS_IN_FLIGHT} posts are stored concurrently, so a client
  * that pipelines posts is not held to one per commit; no more are read while that many wait, so a
  * client that does not read its acks is pushed back on. Ends when the client half-closes and every
  * answer is out. A second join, or a request with no action, ends the session with an error.
@@ -99,11 +104,15 @@ function answer(
 
 async function post(
   { text, clientMessageId }: PostMessage,
-  { store, room, author, maxTextBytes, ownPosts, postingDenied }: PostingSession,
+  { store, room, author, maxTextBytes, ownPosts, postingDenied, takeAllowance }: PostingSession,
 ): Promise<SendAndReceiveMessageResponse> {
   const id = parseClientMessageId(clientMessageId);
   const body = parseText(text, maxTextBytes);
-  const problem = postingDenied ?? (!id.ok ? id.reason : !body.ok ? body.reason : undefined);
+  // Every permitted post counts against the rate, a broken one too: the limit is on what a
+  // client sends. A post refused for its rate never reaches the store, so its client_message_id
+  // stays unseen and the same post sent again after the wait is stored once.
+  const problem =
+    postingDenied ?? takeAllowance() ?? (!id.ok ? id.reason : !body.ok ? body.reason : undefined);
   if (problem !== undefined) {
     return { event: { $case: "rejected", value: { clientMessageId, reason: problem } } };
   }

@@ -7,6 +7,7 @@ import { type AdapterRuntime, bidiStreaming, serverStreaming, unary } from "@fib
 import type { ConnectedSessions } from "../room-feed/index.js";
 import { parseRoom } from "../rules/index.js";
 import type { MessageStore } from "../store/index.js";
+import type { ChatLimits } from "./chat-limits.js";
 import type { ChatMetrics } from "./chat-metrics.js";
 import { createChatSession } from "./chat-session.js";
 import { createGetMessages } from "./get-messages.js";
@@ -23,6 +24,8 @@ export interface ChatServiceDeps {
   /** `--max-text-bytes`: the longest text accepted. */
   readonly maxTextBytes: number;
   readonly metrics: ChatMetrics;
+  /** `--post-rate`, `--post-burst` and `--max-sessions-per-user`, per limit key. */
+  readonly limits: ChatLimits;
 }
 
 /**

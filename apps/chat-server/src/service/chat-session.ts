@@ -9,10 +9,13 @@ import { type ConnectedSessions, createOwnPosts, openRoomFeed } from "../room-fe
 import { parseRoom } from "../rules/index.js";
 import type { MessageStore, StoredMessage } from "../store/index.js";
 import { answerPosts } from "./answer-posts.js";
+import type { ChatLimits } from "./chat-limits.js";
+import { postRateRejection } from "./chat-limits.js";
 import type { ChatMetrics } from "./chat-metrics.js";
 import { createInbox } from "./inbox.js";
 import { required } from "./request-rules.js";
 import { sessionAuthor } from "./session-author.js";
+import { holdingSessionSlot } from "./session-slot.js";
 import { slowConsumerRpcError, slowConsumerStatus } from "./slow-consumer-status.js";
 import { toChatMessage } from "./to-chat-message.js";
 
@@ -28,38 +31,44 @@ export interface ChatSessionDeps {
   readonly maxQueue: number;
   readonly maxTextBytes: number;
   readonly metrics: ChatMetrics;
+  readonly limits: ChatLimits;
 }
 
 /**
  * `SendAndReceiveMessage`: a join, then posts answered with acks (or rejections), interleaved
  * with every message other sessions store in the room (after a replay when asked), until the
- * client half-closes and every post is answered.
+ * client half-closes and every post is answered. The session holds one of the caller's
+ * `--max-sessions-per-user` slots from its start to its end.
  */
 export function createChatSession(deps: ChatSessionDeps) {
-  return async function* chatSession(
-    requests: AsyncIterable<SendAndReceiveMessageRequest>,
-    context: CallContext,
-  ): AsyncGenerator<SendAndReceiveMessageResponse> {
-    const input = requests[Symbol.asyncIterator]();
-    const first = await input.next();
-    // A client may half-close without sending anything (gRPC interop `empty_stream`): end OK.
-    if (first.done) return;
-    const join = first.value.action?.$case === "join" ? first.value.action.value : undefined;
-    if (join === undefined) {
-      throw new RpcError(
-        status.FAILED_PRECONDITION,
-        "the first request of a session must be join: send join { room, author } first",
-      );
-    }
-    yield* inRoom(join, input, context, deps);
-  };
+  return (requests: AsyncIterable<SendAndReceiveMessageRequest>, context: CallContext) =>
+    holdingSessionSlot(deps.limits.sessions, context, () => session(requests, context, deps));
+}
+
+async function* session(
+  requests: AsyncIterable<SendAndReceiveMessageRequest>,
+  context: CallContext,
+  deps: ChatSessionDeps,
+): AsyncGenerator<SendAndReceiveMessageResponse> {
+  const input = requests[Symbol.asyncIterator]();
+  const first = await input.next();
+  // A client may half-close without sending anything (gRPC interop `empty_stream`): end OK.
+  if (first.done) return;
+  const join = first.value.action?.$case === "join" ? first.value.action.value : undefined;
+  if (join === undefined) {
+    throw new RpcError(
+      status.FAILED_PRECONDITION,
+      "the first request of a session must be join: send join { room, author } first",
+    );
+  }
+  yield* inRoom(join, input, context, deps);
 }
 
 async function* inRoom(
   join: JoinRoom,
   input: AsyncIterator<SendAndReceiveMessageRequest>,
   context: CallContext,
-  { store, sessions, maxQueue, maxTextBytes, metrics }: ChatSessionDeps,
+  { store, sessions, maxQueue, maxTextBytes, metrics, limits }: ChatSessionDeps,
 ): AsyncGenerator<SendAndReceiveMessageResponse> {
   const room = required(parseRoom(join.room));
   const author = sessionAuthor(join.author, context.principal);
@@ -89,6 +98,7 @@ async function* inRoom(
     maxTextBytes,
     ownPosts,
     postingDenied,
+    takeAllowance: () => postRateRejection(limits.posts, context),
   });
   // One pending `next()` per source, each handing its result to the inbox exactly once.
   const inbox = createInbox<SessionEvent>();

@@ -3,8 +3,10 @@ import type { CallContext } from "@fibchat/server-kit";
 import { openRoomFeed } from "../room-feed/index.js";
 import { parseRoom } from "../rules/index.js";
 import type { MessageStore, StoredMessage } from "../store/index.js";
+import type { ChatLimits } from "./chat-limits.js";
 import type { ChatMetrics } from "./chat-metrics.js";
 import { required } from "./request-rules.js";
+import { holdingSessionSlot } from "./session-slot.js";
 import { slowConsumerRpcError, slowConsumerStatus } from "./slow-consumer-status.js";
 import { toChatMessage } from "./to-chat-message.js";
 
@@ -17,13 +19,23 @@ export interface GetMessagesDeps {
   /** Live messages a follower may fall behind before it is cut off (`--max-queue`). */
   readonly maxQueue: number;
   readonly metrics: ChatMetrics;
+  readonly limits: ChatLimits;
 }
 
 /**
  * `GetMessages`: the stored messages of a room after `after_id`, at most `limit` (0: all), then,
- * with `follow`, every message stored after the call began, until the client cancels.
+ * with `follow`, every message stored after the call began, until the client cancels. A follow
+ * stream holds one of the caller's `--max-sessions-per-user` slots while it is open.
  */
-export function createGetMessages({ store, maxQueue, metrics }: GetMessagesDeps) {
+export function createGetMessages(deps: GetMessagesDeps) {
+  const getMessages = createReadMessages(deps);
+  return (request: GetMessagesRequest, context: CallContext) =>
+    request.follow
+      ? holdingSessionSlot(deps.limits.sessions, context, () => getMessages(request, context))
+      : getMessages(request, context);
+}
+
+function createReadMessages({ store, maxQueue, metrics }: GetMessagesDeps) {
   return async function* getMessages(
     { room, afterId, limit, follow }: GetMessagesRequest,
     context: CallContext,

@@ -21,7 +21,11 @@ export interface ChatFixture extends ChatServer {
   stop(): Promise<void>;
 }
 
-/** Starts a chat server on 127.0.0.1:0; the store is `memory` unless `store` says otherwise. */
+/**
+ * Starts a chat server on 127.0.0.1:0; the store is `memory` unless `store` says otherwise, and
+ * the per-user limits are off unless set: every test client is the one address 127.0.0.1, and the
+ * floods other tests send would meet them (the limits' own tests set them).
+ */
 export async function startChat(
   overrides: Partial<Omit<ChatServerConfig, "store">> & { store?: string } = {},
 ): Promise<ChatFixture> {
@@ -30,6 +34,8 @@ export async function startChat(
   const config = defaultsOf(chatServerOptions, {
     port: 0,
     shutdownGraceMs: 2_000,
+    postRate: 0,
+    maxSessionsPerUser: 0,
     ...rest,
     store: parseStoreLocation(store),
   });

@@ -75,7 +75,9 @@ describe("createChatClient against the real server", () => {
   });
 
   it("follow resumes after a slow-consumer cut-off with nothing skipped or repeated", async () => {
-    const server = await world.start(0, ["--max-queue", "5"]);
+    // `--post-rate 0`: the burst of 300 below is far past the default rate limit, and this test
+    // is about the slow-consumer cut-off, not limits.
+    const server = await world.start(0, ["--max-queue", "5", "--post-rate", "0"]);
     const client = world.client(server.address);
     const reconnects: ReconnectEvent[] = [];
     const abort = new AbortController();

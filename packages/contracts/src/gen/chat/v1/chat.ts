@@ -1474,6 +1474,9 @@ export const ChatServiceService = {
    * A malformed room fails with INVALID_ARGUMENT. A follower that falls more
    * than the server's --max-queue messages behind is ended with
    * RESOURCE_EXHAUSTED; reconnect with after_id set to the last id received.
+   * A follow call over the server's --max-sessions-per-user (open sessions
+   * and follow streams per user, per server instance) fails at once with
+   * RESOURCE_EXHAUSTED naming that flag: close another call first.
    */
   getMessages: {
     path: "/chat.v1.ChatService/GetMessages" as const,
@@ -1495,6 +1498,12 @@ export const ChatServiceService = {
    * messages behind is ended with RESOURCE_EXHAUSTED; rejoin with
    * replay_after_id set to the last id received. When the client half-closes,
    * the server acknowledges what it received and ends the call with OK.
+   *
+   * Per user, per server instance: a session over --max-sessions-per-user
+   * fails at once with RESOURCE_EXHAUSTED naming that flag (close another
+   * first); a post over --post-rate is answered with `rejected`, its reason
+   * starting "rate limited:" and ending "retry in N ms". Such a post is not
+   * stored and its client_message_id not used: send it again after N ms.
    */
   sendAndReceiveMessage: {
     path: "/chat.v1.ChatService/SendAndReceiveMessage" as const,
@@ -1521,6 +1530,9 @@ export interface ChatServiceServer extends UntypedServiceImplementation {
    * A malformed room fails with INVALID_ARGUMENT. A follower that falls more
    * than the server's --max-queue messages behind is ended with
    * RESOURCE_EXHAUSTED; reconnect with after_id set to the last id received.
+   * A follow call over the server's --max-sessions-per-user (open sessions
+   * and follow streams per user, per server instance) fails at once with
+   * RESOURCE_EXHAUSTED naming that flag: close another call first.
    */
   getMessages: handleServerStreamingCall<GetMessagesRequest, GetMessagesResponse>;
   /**
@@ -1534,6 +1546,12 @@ export interface ChatServiceServer extends UntypedServiceImplementation {
    * messages behind is ended with RESOURCE_EXHAUSTED; rejoin with
    * replay_after_id set to the last id received. When the client half-closes,
    * the server acknowledges what it received and ends the call with OK.
+   *
+   * Per user, per server instance: a session over --max-sessions-per-user
+   * fails at once with RESOURCE_EXHAUSTED naming that flag (close another
+   * first); a post over --post-rate is answered with `rejected`, its reason
+   * starting "rate limited:" and ending "retry in N ms". Such a post is not
+   * stored and its client_message_id not used: send it again after N ms.
    */
   sendAndReceiveMessage: handleBidiStreamingCall<SendAndReceiveMessageRequest, SendAndReceiveMessageResponse>;
 }
@@ -1564,6 +1582,9 @@ export interface ChatServiceClient extends Client {
    * A malformed room fails with INVALID_ARGUMENT. A follower that falls more
    * than the server's --max-queue messages behind is ended with
    * RESOURCE_EXHAUSTED; reconnect with after_id set to the last id received.
+   * A follow call over the server's --max-sessions-per-user (open sessions
+   * and follow streams per user, per server instance) fails at once with
+   * RESOURCE_EXHAUSTED naming that flag: close another call first.
    */
   getMessages(request: GetMessagesRequest, options?: Partial<CallOptions>): ClientReadableStream<GetMessagesResponse>;
   getMessages(
@@ -1582,6 +1603,12 @@ export interface ChatServiceClient extends Client {
    * messages behind is ended with RESOURCE_EXHAUSTED; rejoin with
    * replay_after_id set to the last id received. When the client half-closes,
    * the server acknowledges what it received and ends the call with OK.
+   *
+   * Per user, per server instance: a session over --max-sessions-per-user
+   * fails at once with RESOURCE_EXHAUSTED naming that flag (close another
+   * first); a post over --post-rate is answered with `rejected`, its reason
+   * starting "rate limited:" and ending "retry in N ms". Such a post is not
+   * stored and its client_message_id not used: send it again after N ms.
    */
   sendAndReceiveMessage(): ClientDuplexStream<SendAndReceiveMessageRequest, SendAndReceiveMessageResponse>;
   sendAndReceiveMessage(
