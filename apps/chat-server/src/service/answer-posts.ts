@@ -8,6 +8,7 @@ import { status } from "@grpc/grpc-js";
 import type { OwnPosts } from "../room-feed/index.js";
 import { parseClientMessageId, parseText } from "../rules/index.js";
 import type { MessageStore } from "../store/index.js";
+import type { RateRejection } from "./chat-limits.js";
 import { createInbox } from "./inbox.js";
 import { toChatMessage } from "./to-chat-message.js";
 
@@ -27,7 +28,7 @@ export interface PostingSession {
    * Takes a post from the caller's `--post-rate` allowance: the reason to reject it with when
    * there is none left, else `undefined`.
    */
-  readonly takeAllowance: () => string | undefined;
+  readonly takeAllowance: () => RateRejection | undefined;
 }
 
 /**
@@ -111,15 +112,22 @@ async function post(
   // Every permitted post counts against the rate, a broken one too: the limit is on what a
   // client sends. A post refused for its rate never reaches the store, so its client_message_id
   // stays unseen and the same post sent again after the wait is stored once.
-  const problem =
-    postingDenied ?? takeAllowance() ?? (!id.ok ? id.reason : !body.ok ? body.reason : undefined);
-  if (problem !== undefined) {
-    return { event: { $case: "rejected", value: { clientMessageId, reason: problem } } };
+  if (postingDenied !== undefined) return rejected(clientMessageId, postingDenied);
+  const limited = takeAllowance();
+  if (limited !== undefined) {
+    const { reason, retryAfterMs } = limited;
+    return { event: { $case: "rejected", value: { clientMessageId, reason, retryAfterMs } } };
   }
+  const problem = !id.ok ? id.reason : !body.ok ? body.reason : undefined;
+  if (problem !== undefined) return rejected(clientMessageId, problem);
   const { message, duplicate } = await ownPosts.track(
     store.append({ room, author, text, clientMessageId }),
   );
   return {
     event: { $case: "ack", value: { clientMessageId, message: toChatMessage(message), duplicate } },
   };
+}
+
+function rejected(clientMessageId: string, reason: string): SendAndReceiveMessageResponse {
+  return { event: { $case: "rejected", value: { clientMessageId, reason } } };
 }

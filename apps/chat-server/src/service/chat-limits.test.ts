@@ -87,6 +87,10 @@ describe("--post-rate and --post-burst", () => {
     ]);
     for (const answer of first.slice(3)) {
       expect(answer?.$case === "rejected" && answer.value.reason).toMatch(RATE_LIMITED);
+      // The hint a client waits on: at most a second per token at 1 post/s.
+      const retryAfterMs = answer?.$case === "rejected" ? answer.value.retryAfterMs : undefined;
+      expect(retryAfterMs).toBeGreaterThan(0);
+      expect(retryAfterMs).toBeLessThanOrEqual(1_000);
     }
     expect((await readMessages(client, { room: "limited" })).map((m) => m.text)).toEqual([
       "text p1",

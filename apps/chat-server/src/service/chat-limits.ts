@@ -49,16 +49,26 @@ export function limitedPer(context: CallContext): string {
   return context.principal.kind === "user" ? "per user" : "per client address";
 }
 
+/** A post refused for its sender's rate: the reason, and when the same post will be taken. */
+export interface RateRejection {
+  readonly reason: string;
+  readonly retryAfterMs: number;
+}
+
 /**
  * Takes a post from the caller's allowance: `undefined` when it may be stored, else the reason to
- * reject it with, saying how long to wait.
+ * reject it with and how long to wait.
  */
 export function postRateRejection(
   posts: TokenBuckets | undefined,
   context: CallContext,
-): string | undefined {
+): RateRejection | undefined {
   if (posts === undefined) return undefined;
   const taken = posts.take(context.limitKey);
   if (taken.ok) return undefined;
-  return `rate limited: at most ${posts.ratePerSecond} posts per second (burst ${posts.burst}) ${limitedPer(context)}; retry in ${taken.retryAfterMs} ms`;
+  const { retryAfterMs } = taken;
+  return {
+    reason: `rate limited: at most ${posts.ratePerSecond} posts per second (burst ${posts.burst}) ${limitedPer(context)}; retry in ${retryAfterMs} ms`,
+    retryAfterMs,
+  };
 }

@@ -180,6 +180,13 @@ export interface MessageRejected {
   clientMessageId: string;
   /** What was wrong with it and how to fix it. */
   reason: string;
+  /**
+   * Set when the post was refused only because its sender posts faster than the server's
+   * --post-rate: send the same post again (same client_message_id) after this many
+   * milliseconds and it is stored once. (`optional` so that code built against earlier
+   * contracts still compiles.)
+   */
+  retryAfterMs?: number | undefined;
 }
 
 function createBaseChatMessage(): ChatMessage {
@@ -1354,7 +1361,7 @@ export const MessageAck: MessageFns<MessageAck> = {
 };
 
 function createBaseMessageRejected(): MessageRejected {
-  return { clientMessageId: "", reason: "" };
+  return { clientMessageId: "", reason: "", retryAfterMs: undefined };
 }
 
 export const MessageRejected: MessageFns<MessageRejected> = {
@@ -1364,6 +1371,9 @@ export const MessageRejected: MessageFns<MessageRejected> = {
     }
     if (message.reason !== "") {
       writer.uint32(18).string(message.reason);
+    }
+    if (message.retryAfterMs !== undefined) {
+      writer.uint32(24).uint32(message.retryAfterMs);
     }
     return writer;
   },
@@ -1397,6 +1407,14 @@ export const MessageRejected: MessageFns<MessageRejected> = {
             message.reason = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.retryAfterMs = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1417,6 +1435,11 @@ export const MessageRejected: MessageFns<MessageRejected> = {
         ? globalThis.String(object.client_message_id)
         : "",
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      retryAfterMs: isSet(object.retryAfterMs)
+        ? globalThis.Number(object.retryAfterMs)
+        : isSet(object.retry_after_ms)
+        ? globalThis.Number(object.retry_after_ms)
+        : undefined,
     };
   },
 
@@ -1428,6 +1451,9 @@ export const MessageRejected: MessageFns<MessageRejected> = {
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.retryAfterMs !== undefined) {
+      obj.retryAfterMs = Math.round(message.retryAfterMs);
+    }
     return obj;
   },
 
@@ -1438,6 +1464,7 @@ export const MessageRejected: MessageFns<MessageRejected> = {
     const message = createBaseMessageRejected();
     message.clientMessageId = object.clientMessageId ?? "";
     message.reason = object.reason ?? "";
+    message.retryAfterMs = object.retryAfterMs ?? undefined;
     return message;
   },
 };
