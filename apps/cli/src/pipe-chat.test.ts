@@ -40,8 +40,8 @@ describe("fibchat chat with stdin from a pipe", () => {
   };
 
   beforeAll(async () => {
-    // `--post-rate 0`: 100 piped lines are past the default burst, and the CLI does not yet wait
-    // out a rate-limit rejection; these tests are about piping, not limits.
+    // `--post-rate 0`: these tests check ids in input order, which pacing by the rate limit may
+    // reorder (a line refused for the rate is stored after the next); pacing is tested below.
     server = await startServer("chat", ["--post-rate", "0"]);
   });
   afterAll(async () => {
@@ -159,5 +159,41 @@ describe("fibchat chat with stdin from a pipe", () => {
       await restartable.stop();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("piping into fibchat chat on a server that limits the post rate", () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await startServer("chat", ["--post-rate", "50", "--post-burst", "5"]);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("waits out the rate limit: every line is stored once, nothing is reported rejected", async () => {
+    const texts = Array.from({ length: 60 }, (_, index) => `paced ${index + 1}`);
+    const result = await runCli(
+      ["--chat-address", server.address, "chat", "--room", "paced", "--name", "bot"],
+      { input: `${texts.join("\n")}\n` },
+    );
+    expect(result).toMatchObject({ code: 0, stderr: "" });
+    const ids = result.stdout.trimEnd().split("\n");
+    expect(ids).toHaveLength(60);
+    expect(new Set(ids).size).toBe(60);
+    const read = await runCli([
+      "--chat-address",
+      server.address,
+      "--json",
+      "chat",
+      "read",
+      "--room",
+      "paced",
+    ]);
+    const stored = read.stdout
+      .trimEnd()
+      .split("\n")
+      .map((line): { text: string } => JSON.parse(line));
+    expect(stored.map(({ text }) => text).toSorted()).toEqual(texts.toSorted());
   });
 });

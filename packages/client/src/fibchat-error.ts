@@ -98,7 +98,13 @@ export class PostRejectedError extends FibchatError {
     /** The `client_message_id` the post was sent under. */
     readonly clientMessageId: string,
     target: string,
+    /**
+     * Set when the post was refused only for the sender's rate (code `RESOURCE_EXHAUSTED`): the
+     * same post is taken after this many milliseconds. Sessions resend such posts themselves
+     * unless `retryRateLimited: false`.
+     */
+    readonly retryAfterMs?: number,
   ) {
-    super("INVALID_ARGUMENT", reason, target);
+    super(retryAfterMs === undefined ? "INVALID_ARGUMENT" : "RESOURCE_EXHAUSTED", reason, target);
   }
 }

@@ -14,6 +14,7 @@ import {
   toFibchatError,
 } from "../fibchat-error.js";
 import { createMessageQueue } from "./message-queue.js";
+import { createPostPacer } from "./post-pacer.js";
 import { openSessionCall, type PostAnswer, type SessionCall } from "./session-call.js";
 
 /** Where and as whom a session joins. */
@@ -49,6 +50,15 @@ export interface SessionOptions {
   readonly reconnect?: boolean | ResumePolicy;
   /** Told before each rejoin, with the failure that caused it. */
   readonly onReconnect?: (event: ReconnectEvent) => void;
+  /**
+   * Resend a post the server refused only for the sender's rate (`--post-rate`) once its
+   * `retry_after_ms` has passed, under the same `client_message_id` (default `true`). Posts after
+   * it wait their turn, in order, and {@link ChatSession.writable} waits meanwhile, so a client
+   * that posts faster than the server allows is slowed down instead of refused. With `false` such
+   * a post rejects with a `PostRejectedError` whose code is `RESOURCE_EXHAUSTED` and whose
+   * `retryAfterMs` says when to try again.
+   */
+  readonly retryRateLimited?: boolean;
   /**
    * Others' messages kept for {@link ChatSession.messages} (default `true`). With `false` they
    * are dropped as they arrive: for a session that only posts.
@@ -136,6 +146,7 @@ export function openChatSession(
     onReconnect: options.onReconnect,
   });
   const receive = options.receiveMessages ?? true;
+  const retryRateLimited = options.retryRateLimited ?? true;
   const unanswered = new Map<string, Unanswered>();
   // Ids of this session's own stored posts above `lastSeen`: a replay brings them back.
   const own = new Set<bigint>();
@@ -190,10 +201,18 @@ export function openChatSession(
   const answer = (clientMessageId: string, result: PostAnswer) => {
     const entry = unanswered.get(clientMessageId);
     if (entry === undefined) return;
-    unanswered.delete(clientMessageId);
     reconnector.progressed();
+    if (result.kind === "rejected" && result.retryAfterMs !== undefined && retryRateLimited) {
+      pacer.refused(clientMessageId, result.retryAfterMs);
+      return;
+    }
+    unanswered.delete(clientMessageId);
+    pacer.answered(clientMessageId);
+    halfCloseWhenAnswered();
     if (result.kind === "rejected") {
-      entry.reject(new PostRejectedError(result.reason, clientMessageId, target));
+      entry.reject(
+        new PostRejectedError(result.reason, clientMessageId, target, result.retryAfterMs),
+      );
       return;
     }
     if (result.kind === "invalid") {
@@ -208,6 +227,20 @@ export function openChatSession(
       held = undefined;
       for (const message of release) deliver(message);
     }
+  };
+
+  const pacer = createPostPacer((clientMessageId) => {
+    const entry = unanswered.get(clientMessageId);
+    if (entry === undefined || reconnecting !== undefined || final !== undefined) return false;
+    call?.post(entry.text, clientMessageId);
+    return true;
+  });
+  closed.then(pacer.reset, pacer.reset);
+
+  // A closing session half-closes only once every post is answered: a post the server refuses
+  // for the rate is sent again on this call, which must still be open for it.
+  const halfCloseWhenAnswered = () => {
+    if (closing && unanswered.size === 0 && reconnecting === undefined) call?.end();
   };
 
   const resending = () => {
@@ -274,6 +307,8 @@ export function openChatSession(
   /** Opens the call after `replayAfter`, and sends what waits: unanswered posts, a half-close. */
   const connect = (replayAfter: bigint | undefined, resend: boolean) => {
     held = undefined;
+    // Every unanswered post goes out again below, those waiting for the rate too.
+    pacer.reset();
     const current = open(replayAfter);
     call = current;
     current.pause(queue.full());
@@ -281,7 +316,8 @@ export function openChatSession(
       if (resend) entry.resent = true;
       current.post(entry.text, clientMessageId);
     }
-    if (closing) current.end();
+    // Still (re)joining here, so `halfCloseWhenAnswered` would wait: with nothing to answer, end now.
+    if (closing && unanswered.size === 0) current.end();
   };
 
   /** Runs `step` (which opens a call) in place of the current call; posts wait meanwhile. */
@@ -350,16 +386,19 @@ export function openChatSession(
       }
       return new Promise<PostResult>((resolve, reject) => {
         unanswered.set(clientMessageId, { text, resent: false, resolve, reject });
-        // While (re)joining, the post waits in `unanswered` and goes out when the call opens.
-        if (reconnecting === undefined) call?.post(text, clientMessageId);
+        // While (re)joining, the post waits in `unanswered` and goes out when the call opens;
+        // while posts wait for the rate, it waits behind them.
+        if (reconnecting === undefined && !pacer.queue(clientMessageId)) {
+          call?.post(text, clientMessageId);
+        }
       });
     },
-    writable: () => reconnecting ?? call?.writable() ?? Promise.resolve(),
+    writable: () => reconnecting ?? pacer.drained() ?? call?.writable() ?? Promise.resolve(),
     messages: queue,
     close() {
       if (!closing && final === undefined) {
         closing = true;
-        if (reconnecting === undefined) call?.end();
+        halfCloseWhenAnswered();
       }
       return closed;
     },

@@ -10,7 +10,12 @@ import { type FibchatError, toFibchatError } from "../fibchat-error.js";
 /** The server's answer to one post. */
 export type PostAnswer =
   | { readonly kind: "ack"; readonly message: ChatMessage; readonly duplicate: boolean }
-  | { readonly kind: "rejected"; readonly reason: string }
+  | {
+      readonly kind: "rejected";
+      readonly reason: string;
+      /** Set when refused only for the sender's rate: resend after this many ms. */
+      readonly retryAfterMs: number | undefined;
+    }
   /** An answer that breaks chat.proto (an ack without the stored message). */
   | { readonly kind: "invalid"; readonly reason: string };
 
@@ -59,7 +64,8 @@ export function openSessionCall(
     if (event?.$case === "message") events.message(event.value);
     else if (event?.$case === "joined") events.joined(event.value);
     else if (event?.$case === "rejected") {
-      events.answer(event.value.clientMessageId, { kind: "rejected", reason: event.value.reason });
+      const { clientMessageId, reason, retryAfterMs } = event.value;
+      events.answer(clientMessageId, { kind: "rejected", reason, retryAfterMs });
     } else if (event?.$case === "ack") {
       const { clientMessageId, message, duplicate } = event.value;
       events.answer(
