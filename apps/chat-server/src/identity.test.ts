@@ -1,6 +1,11 @@
 import type { SendAndReceiveMessageResponse } from "@fibchat/contracts/chat/v1";
-import { createTestTokens, type TestTokens } from "@fibchat/server-kit/testing";
-import { status } from "@grpc/grpc-js";
+import { ChatServiceClient } from "@fibchat/contracts/chat/v1";
+import {
+  createTestCertificates,
+  createTestTokens,
+  type TestTokens,
+} from "@fibchat/server-kit/testing";
+import { credentials, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ackOf,
@@ -117,5 +122,44 @@ describe("self-declared authors (no identity mode)", () => {
     await session.waitFor(ackOf("p1"));
     expect(await session.end()).toBeNull();
     expect(session.events.map((e) => e.event?.$case)).toEqual(["ack"]);
+  });
+});
+
+describe("chat authors bound to the client certificate (mTLS identity)", () => {
+  const certificates = createTestCertificates();
+  let server: ChatFixture;
+  beforeAll(async () => {
+    server = await startChat({
+      tlsCert: certificates.serverCert,
+      tlsKey: certificates.serverKey,
+      tlsClientCa: certificates.caCert,
+      authFromClientCert: true,
+    });
+  });
+  afterAll(() => server.stop());
+
+  it("makes the certificate's common name the author of the session", async () => {
+    const grace = certificates.issueClient("grace");
+    const client = new ChatServiceClient(
+      server.address,
+      credentials.createSsl(
+        certificates.read(certificates.caCert),
+        certificates.read(grace.key),
+        certificates.read(grace.cert),
+      ),
+    );
+    try {
+      const session = openSession(client, { room: "certs", author: "", confirmJoin: true });
+      const event = await session.waitFor(joined);
+      expect(event.event).toEqual({ $case: "joined", value: { room: "certs", author: "grace" } });
+      session.post("signed by my certificate", "c1");
+      const ack = await session.waitFor(ackOf("c1"));
+      expect(ack.event?.$case === "ack" && ack.event.value.message?.author).toBe("grace");
+      expect(await session.end()).toBeNull();
+      const impostor = openSession(client, { room: "certs", author: "heidi" });
+      expect((await impostor.closed)?.code).toBe(status.PERMISSION_DENIED);
+    } finally {
+      client.close();
+    }
   });
 });
