@@ -10,6 +10,11 @@ export interface AdapterRuntime {
   readonly log: Logger;
   /** Aborted when the server starts shutting down; streaming calls then end with `UNAVAILABLE`. */
   readonly shutdownSignal: AbortSignal;
+  /**
+   * The server authenticates callers: a call that reaches a handler with no principal attached
+   * fails (`INTERNAL`) instead of running as anonymous, which may do everything.
+   */
+  readonly authenticates?: boolean;
 }
 
 /** The parts of every grpc-js server call object that the adapter uses. */
@@ -92,7 +97,13 @@ class ScopedCall implements CallScope {
   }
 
   get principal(): Principal {
-    return principalOf(this.#call.metadata);
+    const principal = principalOf(this.#call.metadata, this.#runtime.authenticates === true);
+    if (principal === undefined) {
+      throw new Error(
+        `${this.method}: an authenticated call reached its handler without a principal`,
+      );
+    }
+    return principal;
   }
 
   get limitKey(): string {

@@ -2,7 +2,13 @@ import { ServerInterceptingCall, type ServerInterceptor, status } from "@grpc/gr
 import type { Logger } from "pino";
 import { INTERNAL_ERROR_MESSAGE } from "../rpc-error.js";
 import type { Authentication, Authenticator } from "./authenticator.js";
-import { attachPrincipal, hasScope, type Principal, type Scope } from "./principal.js";
+import {
+  attachPrincipal,
+  hasScope,
+  type Principal,
+  type Scope,
+  scopeRefusal,
+} from "./principal.js";
 
 /** Health checks answer without credentials, so load balancers and orchestrators need none. */
 const HEALTH_PREFIX = "/grpc.health.v1.Health/";
@@ -45,7 +51,7 @@ export function authInterceptor({
               if (scope !== undefined && !hasScope(principal, scope)) {
                 refuse(
                   status.PERMISSION_DENIED,
-                  missingScope(method.path, scope, principal),
+                  `${method.path} needs the ${scope} scope; ${scopeRefusal(scope, principal)}`,
                   `missing scope ${scope}`,
                   principal,
                 );
@@ -81,17 +87,25 @@ export function authInterceptor({
               admit(authentication);
               return;
             }
-            authentication.then(admit, (error: unknown) => {
-              log.error({ err: error, method: method.path }, "authentication failed unexpectedly");
-              call.sendStatus({ code: status.INTERNAL, details: INTERNAL_ERROR_MESSAGE });
-            });
+            let admitted = false;
+            authentication
+              .then((result) => {
+                admitted = true;
+                admit(result);
+              })
+              // Admitting starts the rest of the call synchronously: a throw from there, or from
+              // the authenticator, must end this call, not the process.
+              .catch((error: unknown) => {
+                log.error(
+                  { err: error, method: method.path },
+                  "authentication failed unexpectedly",
+                );
+                if (!admitted) {
+                  call.sendStatus({ code: status.INTERNAL, details: INTERNAL_ERROR_MESSAGE });
+                }
+              });
           },
         });
       },
     });
-}
-
-function missingScope(path: string, scope: Scope, principal: Principal): string {
-  const granted = principal.kind === "user" ? [...principal.scopes].join(" ") : "";
-  return `${path} needs the ${scope} scope; you (${principal.kind === "user" ? principal.subject : "anonymous"}) have ${granted === "" ? "none" : granted}: ask for a token with scope ${scope}`;
 }

@@ -169,6 +169,16 @@ describe("JWT identity", () => {
       /^token signed with ES256; this server accepts HS256/,
     ],
     ["a token without sub", (t) => t.hs256({}), /^token has no `sub` claim/],
+    [
+      "a token without exp",
+      (t) => t.hs256({ sub: "a", expiresIn: null }),
+      /^token has no `exp` claim: fibchat requires one/,
+    ],
+    [
+      "a token with a malformed scope claim",
+      (t) => t.hs256({ sub: "a", scope: 42 }),
+      /^token's `scope` claim is neither/,
+    ],
     ["something that is not a JWT", async () => "not-a-jwt", /^malformed token/],
   ];
   it.each(refusals)(
@@ -241,11 +251,38 @@ describe("client-certificate identity", () => {
   });
 });
 
+describe("a call with no principal on a server that authenticates", () => {
+  it("fails with INTERNAL instead of running as anonymous", async () => {
+    const server = await startApp((app) => {
+      // As if an interceptor had let the call through without attaching who it is.
+      const runtime = { ...app.runtime, authenticates: true };
+      app.addService(FibonacciServiceService, {
+        getSequence: unary(async (_request, { principal }) => {
+          throw new Error(`must not run, as ${principal.kind}`);
+        }, runtime),
+        streamSequence: serverStreaming(async function* () {}, runtime),
+      });
+    });
+    running.push(server);
+    const client = new FibonacciServiceClient(server.address, insecure);
+    clients.push(client);
+    const error = await failure(whoAmI(client));
+    expect(error.code).toBe(status.INTERNAL);
+    const logged = await server.logs.waitFor((l) => l.level >= 50);
+    expect(JSON.stringify(logged)).toContain("without a principal");
+  });
+});
+
 describe("shared token", () => {
   it("admits the token's holders as anonymous callers", async () => {
     const { client } = await start({ authToken: "s3cret-token" });
     expect(await whoAmI(client, "s3cret-token")).toEqual({ value: "anonymous", index: 0 });
     expect((await failure(whoAmI(client, "wrong"))).details).toMatch(/^wrong bearer token/);
+  });
+
+  it("accepts a token with spaces in it", async () => {
+    const { client } = await start({ authToken: "two words" });
+    expect(await whoAmI(client, "two words")).toEqual({ value: "anonymous", index: 0 });
   });
 });
 

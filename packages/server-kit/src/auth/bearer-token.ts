@@ -7,5 +7,9 @@ import type { Metadata } from "@grpc/grpc-js";
 export function bearerToken(metadata: Metadata): string | undefined {
   const header = metadata.get("authorization")[0];
   if (typeof header !== "string") return undefined;
-  return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  return /^Bearer\s+(.+?)\s*$/i.exec(header)?.[1];
 }
+
+/** How a client sends its token, for refusals. */
+export const BEARER_HINT =
+  "send metadata `authorization: Bearer <token>` (fibchat CLI: --token or FIBCHAT_TOKEN)";

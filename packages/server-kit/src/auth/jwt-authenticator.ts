@@ -1,7 +1,7 @@
 import { decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from "jose";
 import type { Authentication, Authenticator } from "./authenticator.js";
 import { refusal } from "./authenticator.js";
-import { bearerToken } from "./bearer-token.js";
+import { BEARER_HINT, bearerToken } from "./bearer-token.js";
 import type { JwtKey } from "./jwt-key.js";
 import type { Principal, Scope } from "./principal.js";
 import { scopesOfClaim } from "./scopes.js";
@@ -23,11 +23,6 @@ export interface JwtAuthenticatorOptions {
 /** The clock skew allowed between the token issuer and this server: small, as RFC 7519 §4.1.4 suggests. */
 export const JWT_CLOCK_TOLERANCE_SECONDS = 30;
 
-// A token without `exp` never expires; its cache entry still ends, so the cache holds no token forever.
-const UNEXPIRING_CACHE_MS = 5 * 60_000;
-
-const HINT = "send `authorization: Bearer <jwt>` (fibchat CLI: --token or FIBCHAT_TOKEN)";
-
 /**
  * Identifies users by a signed JWT (RFC 7519) in `authorization: Bearer`: the user is the `sub`
  * claim, their scopes the `scope` claim. Signature, algorithm, `exp` and `nbf` (with
@@ -41,6 +36,8 @@ export function jwtAuthenticator(options: JwtAuthenticatorOptions): Authenticato
   const verifyOptions = {
     algorithms: [...key.algorithms],
     clockTolerance,
+    // A token that never expires cannot be revoked by time: refuse it (RFC 7519 makes exp optional).
+    requiredClaims: ["exp"],
     ...(issuer !== undefined && { issuer }),
     ...(audience !== undefined && { audience }),
   };
@@ -59,16 +56,20 @@ export function jwtAuthenticator(options: JwtAuthenticatorOptions): Authenticato
     const subject = payload.sub;
     if (typeof subject !== "string" || subject === "")
       return refusal("token has no `sub` claim: fibchat needs it to name the user");
-    const principal: Principal = {
-      kind: "user",
-      subject,
-      scopes: scopesOfClaim(payload.scope ?? payload.scp) ?? defaultScopes,
-      via: "jwt",
-    };
-    const now = Date.now();
+    const claim = payload.scope ?? payload.scp;
+    const scopes = claim === undefined ? defaultScopes : scopesOfClaim(claim);
+    // A scope claim fibchat cannot read must not fall back to the defaults, which may be all.
+    if (scopes === undefined) {
+      return refusal(
+        "token's `scope` claim is neither a space-separated string nor an array of strings",
+        "malformed scope claim",
+      );
+    }
+    const principal: Principal = { kind: "user", subject, scopes, via: "jwt" };
+    // jose accepts the token until exp + the tolerance; so does the cache (exp is required).
     const validFrom = payload.nbf === undefined ? 0 : (payload.nbf - clockTolerance) * 1000;
-    const validUntil = payload.exp === undefined ? now + UNEXPIRING_CACHE_MS : payload.exp * 1000;
-    cache.set(token, principal, validFrom, validUntil);
+    const validUntil = ((payload.exp ?? 0) + clockTolerance) * 1000;
+    if (validUntil > Date.now()) cache.set(token, principal, validFrom, validUntil);
     return { ok: true, principal };
   }
 
@@ -78,7 +79,7 @@ export function jwtAuthenticator(options: JwtAuthenticatorOptions): Authenticato
       const token = bearerToken(metadata);
       if (token === undefined)
         return refusal(
-          `missing bearer token: this server identifies users by JWT; ${HINT}`,
+          `missing bearer token: this server identifies users by JWT; ${BEARER_HINT}`,
           "no bearer token",
         );
       const cached = cache.get(token, Date.now());
@@ -95,6 +96,8 @@ export function jwtAuthenticator(options: JwtAuthenticatorOptions): Authenticato
     }
     if (error instanceof errors.JWTClaimValidationFailed) {
       const { claim, payload } = error;
+      if (error.reason === "missing")
+        return refusal(`token has no \`${claim}\` claim: fibchat requires one`, `no ${claim}`);
       if (claim === "nbf")
         return refusal(
           `token not valid before ${isoOf(payload.nbf)}; wait, or check the issuer's clock`,

@@ -33,6 +33,16 @@ export function hasScope(principal: Principal, scope: Scope): boolean {
 }
 
 /**
+ * The second half of a refusal for a missing scope, naming who asked and what they have:
+ * `you (carol) have chat.read: ask for a token with scope chat.write`.
+ */
+export function scopeRefusal(scope: Scope, principal: Principal): string {
+  const who = principal.kind === "user" ? principal.subject : "anonymous";
+  const granted = principal.kind === "user" ? [...principal.scopes].join(" ") : "";
+  return `you (${who}) have ${granted === "" ? "no scope" : granted}: ask for a token with scope ${scope}`;
+}
+
+/**
  * The key per-user limits count under: the subject of an identified user, else the caller's IP
  * address (without the port, so one client's many connections share one allowance).
  */
@@ -50,7 +60,10 @@ function peerHost(peer: string): string {
 }
 
 // The authentication interceptor runs before the handler's call object exists; the one thing
-// both see is the request's Metadata object, which grpc-js hands from one to the other unchanged.
+// both see is the request's Metadata object, which grpc-js 1.14 hands from one to the other
+// unchanged for every kind of call (server-interceptors.ts: the handler's call is built from
+// the metadata `onReceiveMetadata` passed on). If that ever changed, `principalOf` would find
+// nothing, and a server that authenticates refuses the call rather than treat it as anonymous.
 const principals = new WeakMap<Metadata, Principal>();
 
 /** Records the principal an interceptor established for the call whose metadata this is. */
@@ -58,7 +71,10 @@ export function attachPrincipal(metadata: Metadata, principal: Principal): void 
   principals.set(metadata, principal);
 }
 
-/** The principal attached to a call's metadata, or {@link ANONYMOUS} when none was. */
-export function principalOf(metadata: Metadata): Principal {
-  return principals.get(metadata) ?? ANONYMOUS;
+/**
+ * The principal attached to a call's metadata. When none was: {@link ANONYMOUS} on a server that
+ * authenticates no one, `undefined` on one that does (the call must then be refused).
+ */
+export function principalOf(metadata: Metadata, authenticates: boolean): Principal | undefined {
+  return principals.get(metadata) ?? (authenticates ? undefined : ANONYMOUS);
 }

@@ -1,11 +1,9 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Authentication, Authenticator } from "./authenticator.js";
 import { refusal } from "./authenticator.js";
-import { bearerToken } from "./bearer-token.js";
+import { bearerToken, BEARER_HINT as HINT } from "./bearer-token.js";
 import { ANONYMOUS } from "./principal.js";
 
-const HINT =
-  "send metadata `authorization: Bearer <token>` (fibchat CLI: --token or FIBCHAT_TOKEN)";
 const OK: Authentication = { ok: true, principal: ANONYMOUS };
 
 /**

@@ -24,7 +24,7 @@ export function accessLogInterceptor(log: Logger): ServerInterceptor {
       logged = true;
       const durationMs = Math.round((performance.now() - startedAt) * 1000) / 1000;
       // The auth interceptor, inside this one, attaches the principal to the same metadata.
-      const principal = metadata === undefined ? undefined : principalOf(metadata);
+      const principal = metadata === undefined ? undefined : principalOf(metadata, false);
       const subject = principal?.kind === "user" ? principal.subject : undefined;
       log.info(
         {

@@ -141,7 +141,11 @@ export function createServerApp({ config, log, onShutdown }: ServerAppOptions): 
 
   return {
     log,
-    runtime: { log, shutdownSignal: shutdownController.signal },
+    runtime: {
+      log,
+      shutdownSignal: shutdownController.signal,
+      authenticates: security.authenticator !== undefined,
+    },
     addService(definition, implementation, scopes) {
       services.addService(definition, implementation);
       for (const [name, method] of Object.entries(definition)) {

@@ -7,11 +7,12 @@ import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from "jose";
 /** The claims a test token carries; times are seconds relative to now. */
 export interface TestClaims {
   readonly sub?: string;
-  readonly scope?: string;
+  /** The `scope` claim; anything JSON, to forge malformed ones. */
+  readonly scope?: unknown;
   readonly iss?: string;
   readonly aud?: string;
-  /** Seconds until `exp` (negative: already expired); default one hour. */
-  readonly expiresIn?: number;
+  /** Seconds until `exp` (negative: already expired); default one hour; `null`: no `exp`. */
+  readonly expiresIn?: number | null;
   /** Seconds until `nbf`; default: no `nbf`. */
   readonly notBefore?: number;
 }
@@ -51,8 +52,8 @@ export async function createTestTokens(): Promise<TestTokens> {
     const now = Math.floor(Date.now() / 1000);
     const jwt = new SignJWT({ ...(claims.scope !== undefined && { scope: claims.scope }) })
       .setProtectedHeader(header)
-      .setIssuedAt(now)
-      .setExpirationTime(now + (claims.expiresIn ?? 3600));
+      .setIssuedAt(now);
+    if (claims.expiresIn !== null) jwt.setExpirationTime(now + (claims.expiresIn ?? 3600));
     if (claims.sub !== undefined) jwt.setSubject(claims.sub);
     if (claims.iss !== undefined) jwt.setIssuer(claims.iss);
     if (claims.aud !== undefined) jwt.setAudience(claims.aud);
