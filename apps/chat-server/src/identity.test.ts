@@ -76,7 +76,10 @@ describe("chat authors bound to the signed-in user (JWT mode)", () => {
       (e) => e.event?.$case === "rejected" && e.event.value.clientMessageId === "p1",
     );
     expect(answer.event?.$case === "rejected" && answer.event.value.reason).toMatch(
-      /^posting needs the chat\.write scope; you \(rita\) may only read/,
+      /^posting needs the chat\.write scope; you \(rita\) have chat\.read: ask for a token with scope chat\.write$/,
+    );
+    expect(answer.event?.$case === "rejected" && answer.event.value.code).toBe(
+      status.PERMISSION_DENIED,
     );
     expect(await session.end()).toBeNull();
     expect(await readMessages(server.client, { room: "readonly" }, bearer(reader))).toEqual([]);

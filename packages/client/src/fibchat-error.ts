@@ -86,8 +86,9 @@ function oneLine(details: string): string {
 
 /**
  * A post the chat server refused (`rejected { reason }` in chat.proto): the session goes on. A
- * {@link FibchatError} with code `INVALID_ARGUMENT`, so one `instanceof FibchatError` catches every
- * failure, and this class tells a refused post from a failed session.
+ * {@link FibchatError} whose code says why — `INVALID_ARGUMENT` (a rule), `PERMISSION_DENIED`
+ * (no chat.write scope), `RESOURCE_EXHAUSTED` (over the rate) — so one `instanceof FibchatError`
+ * catches every failure, and this class tells a refused post from a failed session.
  */
 export class PostRejectedError extends FibchatError {
   override readonly name = "PostRejectedError";
@@ -104,7 +105,10 @@ export class PostRejectedError extends FibchatError {
      * unless `retryRateLimited: false`.
      */
     readonly retryAfterMs?: number,
+    /** The refusal's status code as the server sent it (`MessageRejected.code`), if it did. */
+    code?: number,
   ) {
-    super(retryAfterMs === undefined ? "INVALID_ARGUMENT" : "RESOURCE_EXHAUSTED", reason, target);
+    const fallback = retryAfterMs === undefined ? "INVALID_ARGUMENT" : "RESOURCE_EXHAUSTED";
+    super(code === undefined ? fallback : statusName(code), reason, target);
   }
 }

@@ -20,6 +20,7 @@ export {
   principalOf,
   SCOPES,
   type Scope,
+  scopeRefusal,
 } from "./auth/principal.js";
 export { formatHelp } from "./config/format-help.js";
 export { ConfigError, type ConfigOf, type OptionSpec, type OptionTable } from "./config/option.js";

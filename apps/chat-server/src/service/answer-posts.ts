@@ -1,4 +1,5 @@
 import type {
+  MessageRejected,
   PostMessage,
   SendAndReceiveMessageRequest,
   SendAndReceiveMessageResponse,
@@ -109,17 +110,21 @@ async function post(
 ): Promise<SendAndReceiveMessageResponse> {
   const id = parseClientMessageId(clientMessageId);
   const body = parseText(text, maxTextBytes);
-  // Every permitted post counts against the rate, a broken one too: the limit is on what a
+  // Every post counts against the rate, a broken or unpermitted one too: the limit is on what a
   // client sends. A post refused for its rate never reaches the store, so its client_message_id
   // stays unseen and the same post sent again after the wait is stored once.
-  if (postingDenied !== undefined) return rejected(clientMessageId, postingDenied);
   const limited = takeAllowance();
   if (limited !== undefined) {
     const { reason, retryAfterMs } = limited;
-    return { event: { $case: "rejected", value: { clientMessageId, reason, retryAfterMs } } };
+    return rejected({ clientMessageId, reason, retryAfterMs, code: status.RESOURCE_EXHAUSTED });
+  }
+  if (postingDenied !== undefined) {
+    return rejected({ clientMessageId, reason: postingDenied, code: status.PERMISSION_DENIED });
   }
   const problem = !id.ok ? id.reason : !body.ok ? body.reason : undefined;
-  if (problem !== undefined) return rejected(clientMessageId, problem);
+  if (problem !== undefined) {
+    return rejected({ clientMessageId, reason: problem, code: status.INVALID_ARGUMENT });
+  }
   const { message, duplicate } = await ownPosts.track(
     store.append({ room, author, text, clientMessageId }),
   );
@@ -128,6 +133,6 @@ async function post(
   };
 }
 
-function rejected(clientMessageId: string, reason: string): SendAndReceiveMessageResponse {
-  return { event: { $case: "rejected", value: { clientMessageId, reason } } };
+function rejected(value: MessageRejected): SendAndReceiveMessageResponse {
+  return { event: { $case: "rejected", value } };
 }

@@ -91,6 +91,7 @@ describe("--post-rate and --post-burst", () => {
       const retryAfterMs = answer?.$case === "rejected" ? answer.value.retryAfterMs : undefined;
       expect(retryAfterMs).toBeGreaterThan(0);
       expect(retryAfterMs).toBeLessThanOrEqual(1_000);
+      expect(answer?.$case === "rejected" && answer.value.code).toBe(status.RESOURCE_EXHAUSTED);
     }
     expect((await readMessages(client, { room: "limited" })).map((m) => m.text)).toEqual([
       "text p1",

@@ -3,7 +3,7 @@ import type {
   SendAndReceiveMessageRequest,
   SendAndReceiveMessageResponse,
 } from "@fibchat/contracts/chat/v1";
-import { type CallContext, hasScope, RpcError } from "@fibchat/server-kit";
+import { type CallContext, hasScope, RpcError, scopeRefusal } from "@fibchat/server-kit";
 import { status } from "@grpc/grpc-js";
 import { type ConnectedSessions, createOwnPosts, openRoomFeed } from "../room-feed/index.js";
 import { parseRoom } from "../rules/index.js";
@@ -90,7 +90,7 @@ async function* inRoom(
   const { principal } = context;
   const postingDenied = hasScope(principal, "chat.write")
     ? undefined
-    : `posting needs the chat.write scope; you (${principal.kind === "user" ? principal.subject : "anonymous"}) may only read: ask for a token with scope chat.write`;
+    : `posting needs the chat.write scope; ${scopeRefusal("chat.write", principal)}`;
   const answers = answerPosts(input, {
     store,
     room,

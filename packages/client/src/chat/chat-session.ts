@@ -211,7 +211,13 @@ export function openChatSession(
     halfCloseWhenAnswered();
     if (result.kind === "rejected") {
       entry.reject(
-        new PostRejectedError(result.reason, clientMessageId, target, result.retryAfterMs),
+        new PostRejectedError(
+          result.reason,
+          clientMessageId,
+          target,
+          result.retryAfterMs,
+          result.code,
+        ),
       );
       return;
     }

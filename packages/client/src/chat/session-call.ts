@@ -15,6 +15,8 @@ export type PostAnswer =
       readonly reason: string;
       /** Set when refused only for the sender's rate: resend after this many ms. */
       readonly retryAfterMs: number | undefined;
+      /** The refusal's gRPC status code, when the server sent one. */
+      readonly code: number | undefined;
     }
   /** An answer that breaks chat.proto (an ack without the stored message). */
   | { readonly kind: "invalid"; readonly reason: string };
@@ -64,8 +66,8 @@ export function openSessionCall(
     if (event?.$case === "message") events.message(event.value);
     else if (event?.$case === "joined") events.joined(event.value);
     else if (event?.$case === "rejected") {
-      const { clientMessageId, reason, retryAfterMs } = event.value;
-      events.answer(clientMessageId, { kind: "rejected", reason, retryAfterMs });
+      const { clientMessageId, reason, retryAfterMs, code } = event.value;
+      events.answer(clientMessageId, { kind: "rejected", reason, retryAfterMs, code });
     } else if (event?.$case === "ack") {
       const { clientMessageId, message, duplicate } = event.value;
       events.answer(

@@ -186,7 +186,16 @@ export interface MessageRejected {
    * milliseconds and it is stored once. (`optional` so that code built against earlier
    * contracts still compiles.)
    */
-  retryAfterMs?: number | undefined;
+  retryAfterMs?:
+    | number
+    | undefined;
+  /**
+   * The gRPC status code that names the kind of refusal: INVALID_ARGUMENT (3) for a post that
+   * breaks a rule, PERMISSION_DENIED (7) for a user without the chat.write scope,
+   * RESOURCE_EXHAUSTED (8) for a post over the rate (with retry_after_ms). Unset from servers
+   * older than this field: read it as INVALID_ARGUMENT.
+   */
+  code?: number | undefined;
 }
 
 function createBaseChatMessage(): ChatMessage {
@@ -1361,7 +1370,7 @@ export const MessageAck: MessageFns<MessageAck> = {
 };
 
 function createBaseMessageRejected(): MessageRejected {
-  return { clientMessageId: "", reason: "", retryAfterMs: undefined };
+  return { clientMessageId: "", reason: "", retryAfterMs: undefined, code: undefined };
 }
 
 export const MessageRejected: MessageFns<MessageRejected> = {
@@ -1374,6 +1383,9 @@ export const MessageRejected: MessageFns<MessageRejected> = {
     }
     if (message.retryAfterMs !== undefined) {
       writer.uint32(24).uint32(message.retryAfterMs);
+    }
+    if (message.code !== undefined) {
+      writer.uint32(32).uint32(message.code);
     }
     return writer;
   },
@@ -1415,6 +1427,14 @@ export const MessageRejected: MessageFns<MessageRejected> = {
             message.retryAfterMs = reader.uint32();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.code = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1440,6 +1460,7 @@ export const MessageRejected: MessageFns<MessageRejected> = {
         : isSet(object.retry_after_ms)
         ? globalThis.Number(object.retry_after_ms)
         : undefined,
+      code: isSet(object.code) ? globalThis.Number(object.code) : undefined,
     };
   },
 
@@ -1454,6 +1475,9 @@ export const MessageRejected: MessageFns<MessageRejected> = {
     if (message.retryAfterMs !== undefined) {
       obj.retryAfterMs = Math.round(message.retryAfterMs);
     }
+    if (message.code !== undefined) {
+      obj.code = Math.round(message.code);
+    }
     return obj;
   },
 
@@ -1465,6 +1489,7 @@ export const MessageRejected: MessageFns<MessageRejected> = {
     message.clientMessageId = object.clientMessageId ?? "";
     message.reason = object.reason ?? "";
     message.retryAfterMs = object.retryAfterMs ?? undefined;
+    message.code = object.code ?? undefined;
     return message;
   },
 };
