@@ -114,6 +114,8 @@ export interface ChatSession {
 
 interface Unanswered {
   readonly text: string;
+  /** The post's place in the session's order: 1, 2, 3 … */
+  readonly seq: number;
   /** Sent again after a rejoin: a server `duplicate` then means "stored by the first send". */
   resent: boolean;
   resolve(result: PostResult): void;
@@ -152,6 +154,7 @@ export function openChatSession(
   const own = new Set<bigint>();
   let lastSeen: bigint | undefined = join.replayAfterId;
   let posts = 0;
+  let sequence = 0;
   let closing = false;
   let final: { readonly error: FibchatError } | undefined;
   let reconnecting: Promise<void> | undefined;
@@ -203,7 +206,7 @@ export function openChatSession(
     if (entry === undefined) return;
     reconnector.progressed();
     if (result.kind === "rejected" && result.retryAfterMs !== undefined && retryRateLimited) {
-      pacer.refused(clientMessageId, result.retryAfterMs);
+      pacer.refused(clientMessageId, entry.seq, result.retryAfterMs);
       return;
     }
     unanswered.delete(clientMessageId);
@@ -391,10 +394,11 @@ export function openChatSession(
         );
       }
       return new Promise<PostResult>((resolve, reject) => {
-        unanswered.set(clientMessageId, { text, resent: false, resolve, reject });
+        const seq = ++sequence;
+        unanswered.set(clientMessageId, { text, seq, resent: false, resolve, reject });
         // While (re)joining, the post waits in `unanswered` and goes out when the call opens;
         // while posts wait for the rate, it waits behind them.
-        if (reconnecting === undefined && !pacer.queue(clientMessageId)) {
+        if (reconnecting === undefined && !pacer.queue(clientMessageId, seq)) {
           call?.post(text, clientMessageId);
         }
       });
