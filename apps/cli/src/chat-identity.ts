@@ -1,6 +1,9 @@
 /** Who posts, and where. */
 export interface ChatIdentity {
   readonly room: string;
-  /** Left out when the credentials name the user: the server binds the session to them. */
+  /**
+   * Who posts; left out, a server that identifies users binds the session to the signed-in user
+   * (the interactive chat shows who that is once the server confirms the join).
+   */
   readonly author: string | undefined;
 }

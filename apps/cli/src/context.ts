@@ -1,8 +1,8 @@
 import type { CallOptions } from "@fibchat/client";
 import { type Clients, createClients, tlsOptions } from "./clients.js";
+import { credentialName } from "./credential-name.js";
 import type { GlobalOptions } from "./global-options.js";
 import { createOutput, type Output } from "./output.js";
-import { credentialsNameUser } from "./signed-in.js";
 import type { Stopper } from "./stop.js";
 import { colorEnabled, createStyle, type Style } from "./style.js";
 
@@ -35,10 +35,10 @@ export interface CliContext {
   readonly timeoutMs: number | undefined;
   readonly clients: Clients;
   /**
-   * The credentials name a user (a JWT `--token`, a `--cert`): the chat server may then bind
-   * sessions to that user, and `--name` can be left out.
+   * The user the credentials name (a JWT `--token`'s `sub`, a `--cert`'s CN): what `--name`
+   * defaults to, since a server that identifies users binds sessions to exactly that user.
    */
-  readonly signedIn: boolean;
+  readonly credentialName: string | undefined;
   /**
    * Options for one call: Ctrl-C (or stdout closing) cancels it, and with `deadline: true` it
    * gets `--timeout` as its gRPC deadline; open-ended calls (a follow stream) pass `false`.
@@ -76,7 +76,11 @@ export function createContext(options: GlobalOptions, io: CliIo, stop: Stopper):
     stop,
     timeoutMs: options.timeout,
     clients,
-    signedIn: credentialsNameUser({ token: options.token, cert: options.cert }),
+    credentialName: credentialName({
+      token: options.token,
+      certPem:
+        typeof tls === "object" && tls.cert !== undefined ? Buffer.from(tls.cert) : undefined,
+    }),
     callOptions: ({ deadline }) => ({
       signal: stop.signal,
       ...(deadline && options.timeout !== undefined ? { timeoutMs: options.timeout } : {}),

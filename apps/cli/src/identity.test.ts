@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createTestCertificates } from "@fibchat/server-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./test-support/cli-process.js";
 import { entryPoint } from "./test-support/paths.js";
@@ -119,5 +120,72 @@ describe("signed-in users (servers started with --auth-jwt-secret-file)", () => 
     const result = await runCli(["token", "--secret-file", short, "--sub", "a"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/holds 9 bytes; an HS256 secret needs at least 32/);
+  });
+});
+
+describe("--name defaults to the user the credentials name, on any server", () => {
+  const certificates = createTestCertificates();
+  const dir = mkdtempSync(join(tmpdir(), "fibchat-cli-names-"));
+  const secretFile = join(dir, "jwt-secret");
+  writeFileSync(secretFile, "another-secret-of-at-least-32-bytes-for-tests\n");
+  let plain: ServerProcess;
+  let mtls: ServerProcess;
+  let certIdentity: ServerProcess;
+  const tls = ["--tls-cert", certificates.serverCert, "--tls-key", certificates.serverKey];
+  beforeAll(async () => {
+    [plain, mtls, certIdentity] = await Promise.all([
+      startServer("chat"),
+      startServer("chat", [...tls, "--tls-client-ca", certificates.caCert]),
+      startServer("chat", [
+        ...tls,
+        "--tls-client-ca",
+        certificates.caCert,
+        "--auth-from-client-cert",
+      ]),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([plain?.stop(), mtls?.stop(), certIdentity?.stop()]);
+  });
+  const authorOf = (stdout: string): unknown => JSON.parse(stdout).author;
+
+  it("a JWT's sub, also on a server that identifies no one", async () => {
+    const token = (
+      await runCli(["token", "--secret-file", secretFile, "--sub", "jules"])
+    ).stdout.trim();
+    const sent = await runCli([
+      "--chat-address",
+      plain.address,
+      "--token",
+      token,
+      "--json",
+      "chat",
+      "send",
+      "hi",
+    ]);
+    expect(sent).toMatchObject({ code: 0, stderr: "" });
+    expect(authorOf(sent.stdout)).toBe("jules");
+  });
+
+  it("a client certificate's CN, on a plain mTLS server and on one that binds it", async () => {
+    const kim = certificates.issueClient("kim");
+    for (const server of [mtls, certIdentity]) {
+      const sent = await runCli([
+        "--chat-address",
+        server.address,
+        "--ca",
+        certificates.caCert,
+        "--cert",
+        kim.cert,
+        "--key",
+        kim.key,
+        "--json",
+        "chat",
+        "send",
+        "hello",
+      ]);
+      expect(sent).toMatchObject({ code: 0, stderr: "" });
+      expect(authorOf(sent.stdout)).toBe("kim");
+    }
   });
 });

@@ -65,7 +65,7 @@ function follow(client: ChatServiceClient, room: string, metadata = new Metadata
 }
 
 const RATE_LIMITED =
-  /^rate limited: at most 1 posts per second \(burst 3\) per client address; retry in \d+ ms$/;
+  /^rate limited: at most 1 post per second \(burst 3\) per client address; retry in \d+ ms$/;
 
 describe("--post-rate and --post-burst", () => {
   it("reject the posts beyond the burst with the reason, store none of them, keep the session, and store a rejected post sent again after the refill once", async () => {

@@ -68,7 +68,7 @@ export function postRateRejection(
   if (taken.ok) return undefined;
   const { retryAfterMs } = taken;
   return {
-    reason: `rate limited: at most ${posts.ratePerSecond} posts per second (burst ${posts.burst}) ${limitedPer(context)}; retry in ${retryAfterMs} ms`,
+    reason: `rate limited: at most ${posts.ratePerSecond} post${posts.ratePerSecond === 1 ? "" : "s"} per second (burst ${posts.burst}) ${limitedPer(context)}; retry in ${retryAfterMs} ms`,
     retryAfterMs,
   };
 }

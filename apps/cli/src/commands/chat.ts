@@ -190,12 +190,9 @@ async function stats(context: CliContext, room: string | undefined): Promise<voi
   });
 }
 
-/**
- * What `--name` defaults to: nothing when the credentials name a user (the server binds the
- * session to them and says who), else the OS user name.
- */
-function defaultName(context: CliContext): string | undefined {
-  if (context.signedIn) return undefined;
+/** What `--name` defaults to: the user the credentials name, else the OS user name. */
+function defaultName(context: CliContext): string {
+  if (context.credentialName !== undefined) return context.credentialName;
   try {
     return userInfo().username;
   } catch (error) {

@@ -39,7 +39,7 @@ describe("ChatSession on a server that limits its post rate", () => {
       if (!(error instanceof PostRejectedError)) throw error;
       expect(error).toMatchObject({
         code: "RESOURCE_EXHAUSTED",
-        reason: expect.stringMatching(/^rate limited: at most 1 posts per second \(burst 2\)/),
+        reason: expect.stringMatching(/^rate limited: at most 1 post per second \(burst 2\)/),
       });
       expect(error.retryAfterMs).toBeGreaterThan(0);
     }
