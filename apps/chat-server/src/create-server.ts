@@ -27,13 +27,18 @@ export interface ChatServer {
  * again once it is back. Shutting the app down ends open sessions with `UNAVAILABLE`, then
  * flushes and closes the store.
  */
-export async function createChatServer(config: ChatServerConfig, log: Logger): Promise<ChatServer> {
+export async function createChatServer(
+  config: ChatServerConfig,
+  log: Logger,
+  /** The rate limit's clock in milliseconds; tests drive their own. */
+  now?: () => number,
+): Promise<ChatServer> {
   const store = await openStore(config.store, log);
   log.info({ store: describeStoreLocation(config.store) }, "store open");
   const sessions = createConnectedSessions();
   const metrics = createChatMetrics();
   // Per instance: a cluster-wide limit would have to count in the shared store (README, Limits).
-  const limits = createChatLimits(config);
+  const limits = createChatLimits(config, now);
   const app = createServerApp({ config, log, onShutdown: () => store.close() });
   app.addService(
     ChatServiceService,

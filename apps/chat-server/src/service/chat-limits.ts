@@ -28,15 +28,25 @@ export interface ChatLimits {
   readonly sessions?: PerKeyConcurrency;
 }
 
-/** Builds the {@link ChatLimits} a configuration asks for; 0 turns a limit off. */
-export function createChatLimits(config: {
-  readonly postRate: number;
-  readonly postBurst: number;
-  readonly maxSessionsPerUser: number;
-}): ChatLimits {
+/**
+ * Builds the {@link ChatLimits} a configuration asks for; 0 turns a limit off. `now` is the
+ * rate limit's clock in milliseconds (a test's own, or `performance.now`).
+ */
+export function createChatLimits(
+  config: {
+    readonly postRate: number;
+    readonly postBurst: number;
+    readonly maxSessionsPerUser: number;
+  },
+  now?: () => number,
+): ChatLimits {
   return {
     ...(config.postRate > 0 && {
-      posts: createTokenBuckets({ ratePerSecond: config.postRate, burst: config.postBurst }),
+      posts: createTokenBuckets({
+        ratePerSecond: config.postRate,
+        burst: config.postBurst,
+        ...(now !== undefined && { now }),
+      }),
     }),
     ...(config.maxSessionsPerUser > 0 && {
       sessions: createPerKeyConcurrency(config.maxSessionsPerUser),

@@ -27,10 +27,14 @@ export interface ChatFixture extends ChatServer {
  * floods other tests send would meet them (the limits' own tests set them).
  */
 export async function startChat(
-  overrides: Partial<Omit<ChatServerConfig, "store">> & { store?: string } = {},
+  overrides: Partial<Omit<ChatServerConfig, "store">> & {
+    store?: string;
+    /** The rate limit's clock, in milliseconds. */
+    now?: () => number;
+  } = {},
 ): Promise<ChatFixture> {
   const logs = createLogCapture();
-  const { store = "memory", ...rest } = overrides;
+  const { store = "memory", now, ...rest } = overrides;
   const config = defaultsOf(chatServerOptions, {
     port: 0,
     shutdownGraceMs: 2_000,
@@ -39,7 +43,7 @@ export async function startChat(
     ...rest,
     store: parseStoreLocation(store),
   });
-  const server = await createChatServer(config, logs.logger);
+  const server = await createChatServer(config, logs.logger, now);
   const { address } = await server.app.listen();
   const client = new ChatServiceClient(address, credentials.createInsecure());
   return {

@@ -58,7 +58,15 @@ export function createWorkerPool<In, Out>({
 
   function dispatch(): void {
     while (queue.length > 0) {
-      const thread = threads.find((t) => t.job === undefined) ?? spawn();
+      let thread: Thread<In, Out> | undefined;
+      try {
+        thread = threads.find((t) => t.job === undefined) ?? spawn();
+      } catch (error) {
+        // No thread can be started (a missing worker file, no memory): fail what waits now
+        // rather than leave it queued forever.
+        for (const job of queue.splice(0)) job.reject(error);
+        return;
+      }
       if (thread === undefined) return;
       const job = queue.shift();
       if (job === undefined) return;

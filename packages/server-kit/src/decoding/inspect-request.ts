@@ -47,7 +47,12 @@ function walk(cursor: Cursor, plan: MessagePlan, end: number, depth: number, gro
     const wireType = tag & 7;
     if (fieldNumber === 0) return fail(cursor, "field number 0");
     const field = plan.fields.get(fieldNumber);
-    if (field !== undefined && (field.wireTypes & (1 << wireType)) === 0)
+    // An end-group tag closes the enclosing group; it is not a value of a field of this message.
+    if (
+      wireType !== WireType.EGROUP &&
+      field !== undefined &&
+      (field.wireTypes & (1 << wireType)) === 0
+    )
       return fail(cursor, `field ${field.name} has wire type ${wireType}`);
     switch (wireType) {
       case WireType.VARINT:
