@@ -2,8 +2,9 @@ import { Worker } from "node:worker_threads";
 
 /**
  * A fixed number of worker threads running one module, fed from one bounded FIFO queue. Each
- * thread runs one job at a time. Jobs are meant to be short (a bounded batch): a running job is
- * never interrupted, a queued one is dropped when its signal fires.
+ * thread runs one job at a time. Jobs are meant to be short (a bounded batch): when its signal
+ * fires, a queued job is dropped and a running one is not interrupted (its thread finishes the
+ * batch, whose answer is discarded); either way its promise rejects at once.
  */
 export interface WorkerPool<In, Out> {
   /**
