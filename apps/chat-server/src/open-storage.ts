@@ -25,6 +25,8 @@ export interface ChatStorage {
 export interface StorageOptions {
   /** `--presence-ttl` (Redis only: memory and SQLite presence belongs to this instance). */
   readonly presenceTtlMs: number;
+  /** For Redis: the presence and room keys' namespace (tests isolate themselves with it). */
+  readonly redisNamespace?: string;
 }
 
 /**
@@ -34,12 +36,12 @@ export interface StorageOptions {
 export async function openStorage(
   location: StoreLocation,
   log: Logger,
-  { presenceTtlMs }: StorageOptions,
+  { presenceTtlMs, redisNamespace }: StorageOptions,
 ): Promise<ChatStorage> {
   // Entries the follower hears before the registry exists reach no session: none is open yet.
   let redisPresence: RedisPresence | undefined;
   const onOtherEvent = (entry: StreamEntry) => redisPresence?.onEvent(entry);
-  const store = await openStore(location, log, onOtherEvent);
+  const store = await openStore(location, log, onOtherEvent, redisNamespace);
   try {
     let presence: PresenceRegistry;
     let rooms: RoomCatalog;
@@ -47,10 +49,14 @@ export async function openStorage(
       redisPresence = await createRedisPresence({
         url: location.url,
         ttlMs: presenceTtlMs,
+        ...(redisNamespace === undefined ? {} : { namespace: redisNamespace }),
         onError: (error) => log.warn({ err: error }, "presence heartbeat failed"),
       });
       presence = redisPresence;
-      rooms = await createRedisRoomCatalog({ url: location.url });
+      rooms = await createRedisRoomCatalog({
+        url: location.url,
+        ...(redisNamespace === undefined ? {} : { namespace: redisNamespace }),
+      });
     } else {
       presence = createLocalPresence();
       rooms =

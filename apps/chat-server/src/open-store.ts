@@ -18,6 +18,8 @@ export async function openStore(
   log: Logger,
   /** For Redis: the events-stream entries that are not messages (presence's joins and leaves). */
   onOtherEvent?: (entry: StreamEntry) => void,
+  /** For Redis: the keys' namespace, when not the default (tests). */
+  namespace?: string,
 ): Promise<MessageStore> {
   switch (location.kind) {
     case "memory":
@@ -34,6 +36,7 @@ export async function openStore(
           url: location.url,
           onError: (error) => log.warn({ err: error }, "Redis store: connection or read failed"),
           ...(onOtherEvent === undefined ? {} : { onOtherEvent }),
+          ...(namespace === undefined ? {} : { namespace }),
         });
       } catch (error) {
         const where = describeStoreLocation(location);
