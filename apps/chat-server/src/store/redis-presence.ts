@@ -156,15 +156,20 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
       // A set, read whole: fine for thousands of occupied rooms (see README, Presence).
       const names = (await call(redis.smembers(keys.occupiedRooms)))
         .filter((room) => room > after)
-        .sort()
-        .slice(0, limit);
-      await Promise.all(names.map((room) => call(reap(redis, keys, room))));
-      const counts = await Promise.all(names.map((room) => call(redis.zcard(keys.members(room)))));
+        .sort();
       const rooms: OccupiedRoom[] = [];
-      names.forEach((room, index) => {
-        const memberCount = counts[index] ?? 0;
-        if (memberCount > 0) rooms.push({ room, memberCount });
-      });
+      // A room whose every member expired is dropped by its reap: read on until the page is full.
+      for (let start = 0; start < names.length && rooms.length < limit; start += limit) {
+        const chunk = names.slice(start, start + limit);
+        await Promise.all(chunk.map((room) => call(reap(redis, keys, room))));
+        const counts = await Promise.all(
+          chunk.map((room) => call(redis.zcard(keys.members(room)))),
+        );
+        chunk.forEach((room, index) => {
+          const memberCount = counts[index] ?? 0;
+          if (memberCount > 0 && rooms.length < limit) rooms.push({ room, memberCount });
+        });
+      }
       return rooms;
     },
 
