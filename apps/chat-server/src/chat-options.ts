@@ -1,4 +1,4 @@
-import { type OptionSpec, parsers, serverOptions } from "@fibchat/server-kit";
+import { ConfigError, type OptionSpec, parsers, serverOptions } from "@fibchat/server-kit";
 import { DEFAULT_FEED_CAPACITY } from "./room-feed/index.js";
 import { DEFAULT_MAX_TEXT_BYTES } from "./rules/index.js";
 import {
@@ -6,6 +6,7 @@ import {
   DEFAULT_POST_BURST,
   DEFAULT_POST_RATE,
 } from "./service/chat-limits.js";
+import { DEFAULT_PRESENCE_TTL_MS } from "./store/redis-presence.js";
 import { parseStoreLocation, type StoreLocation } from "./store-location.js";
 
 /** Default port of the chat server. */
@@ -70,6 +71,22 @@ const chatOnly = {
       "open chat sessions and follow streams one user (an address, for anonymous callers) may hold on this instance; more are refused with RESOURCE_EXHAUSTED. 0: unlimited",
     default: DEFAULT_MAX_SESSIONS_PER_USER,
     parse: parsers.integer(0, 1_000_000),
+  } satisfies OptionSpec<number>,
+  presenceTtlMs: {
+    kind: "value",
+    flag: "presence-ttl",
+    env: "FIBCHAT_CHAT_PRESENCE_TTL",
+    valueName: "DURATION",
+    description:
+      "with a Redis store: how long a session stays listed without its instance's heartbeat (sent every third of it), so the members of an instance killed outright are gone from listings within it and from other instances' join/leave events within 4/3 of it",
+    default: DEFAULT_PRESENCE_TTL_MS,
+    parse: (raw) => {
+      const ms = parsers.duration(raw);
+      if (ms < 300 || ms > 3_600_000)
+        throw new ConfigError(`--presence-ttl must be from 300ms to 1h, got ${raw}`);
+      return ms;
+    },
+    formatDefault: parsers.formatDuration,
   } satisfies OptionSpec<number>,
 };
 

@@ -1,7 +1,8 @@
 import { ChatServiceService } from "@fibchat/contracts/chat/v1";
 import { type ConfigOf, createServerApp, type Logger, type ServerApp } from "@fibchat/server-kit";
 import type { chatServerOptions } from "./chat-options.js";
-import { openStore } from "./open-store.js";
+import { openStorage } from "./open-storage.js";
+import type { PresenceRegistry } from "./presence/index.js";
 import { type ConnectedSessions, createConnectedSessions } from "./room-feed/index.js";
 import { type ChatLimits, createChatLimits } from "./service/chat-limits.js";
 import { type ChatMetrics, createChatMetrics } from "./service/chat-metrics.js";
@@ -16,6 +17,7 @@ export type ChatServerConfig = ConfigOf<typeof chatServerOptions>;
 export interface ChatServer {
   readonly app: ServerApp;
   readonly store: MessageStore;
+  readonly presence: PresenceRegistry;
   readonly sessions: ConnectedSessions;
   readonly metrics: ChatMetrics;
   readonly limits: ChatLimits;
@@ -33,13 +35,14 @@ export async function createChatServer(
   /** The rate limit's clock in milliseconds; tests drive their own. */
   now?: () => number,
 ): Promise<ChatServer> {
-  const store = await openStore(config.store, log);
+  const storage = await openStorage(config.store, log, { presenceTtlMs: config.presenceTtlMs });
+  const { store, presence, rooms } = storage;
   log.info({ store: describeStoreLocation(config.store) }, "store open");
   const sessions = createConnectedSessions();
   const metrics = createChatMetrics();
   // Per instance: a cluster-wide limit would have to count in the shared store (README, Limits).
   const limits = createChatLimits(config, now);
-  const app = createServerApp({ config, log, onShutdown: () => store.close() });
+  const app = createServerApp({ config, log, onShutdown: () => storage.close() });
   app.addService(
     ChatServiceService,
     createChatService({
@@ -50,10 +53,18 @@ export async function createChatServer(
       maxTextBytes: config.maxTextBytes,
       metrics,
       limits,
+      presence,
+      rooms,
     }),
     // A session receives the room's messages, so joining needs chat.read; each post also needs
     // chat.write, checked per post (chat-session.ts) so a reader's session stays open.
-    { getStats: "chat.read", getMessages: "chat.read", sendAndReceiveMessage: "chat.read" },
+    {
+      getStats: "chat.read",
+      getMessages: "chat.read",
+      sendAndReceiveMessage: "chat.read",
+      listRooms: "chat.read",
+      listMembers: "chat.read",
+    },
   );
   let wasAvailable = true;
   store.watchAvailability((available) => {
@@ -63,5 +74,5 @@ export async function createChatServer(
     if (available) log.info("message store reachable again; health is SERVING");
     else log.warn("message store unreachable; health is NOT_SERVING until it is back");
   });
-  return { app, store, sessions, metrics, limits };
+  return { app, store, presence, sessions, metrics, limits };
 }

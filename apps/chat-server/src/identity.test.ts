@@ -96,6 +96,33 @@ describe("chat authors bound to the signed-in user (JWT mode)", () => {
     });
   });
 
+  it("lists members by their signed-in names, and needs chat.read for ListRooms and ListMembers", async () => {
+    const session = openSession(
+      server.client,
+      { room: "listed", author: "", confirmJoin: true },
+      bearer(alice),
+    );
+    await session.waitFor(joined);
+    const listMembers = (token: string) =>
+      new Promise((resolve, reject) =>
+        server.client.listMembers({ room: "listed" }, bearer(token), (e, r) =>
+          e ? reject(e) : resolve(r.members.map(({ author }) => author)),
+        ),
+      );
+    const listRooms = (token: string) =>
+      new Promise((resolve, reject) =>
+        server.client.listRooms({ pageSize: 0, pageToken: "" }, bearer(token), (e, r) =>
+          e ? reject(e) : resolve(r.rooms.map(({ room }) => room)),
+        ),
+      );
+    expect(await listMembers(alice)).toEqual(["alice"]);
+    expect(await listRooms(alice)).toContain("listed");
+    const writer = await tokens.hs256({ sub: "will", scope: "chat.write" });
+    await expect(listMembers(writer)).rejects.toMatchObject({ code: status.PERMISSION_DENIED });
+    await expect(listRooms(writer)).rejects.toMatchObject({ code: status.PERMISSION_DENIED });
+    await session.end();
+  });
+
   it("refuses a call without a token with UNAUTHENTICATED", async () => {
     await expect(readMessages(server.client, {})).rejects.toMatchObject({
       code: status.UNAUTHENTICATED,

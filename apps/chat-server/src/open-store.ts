@@ -6,13 +6,21 @@ import {
   type MessageStore,
   MessageStoreUnavailableError,
 } from "./store/index.js";
+import type { StreamEntry } from "./store/redis-entries.js";
 import { describeStoreLocation, type StoreLocation } from "./store-location.js";
 
 /**
  * Opens the store `--store` names. A store that cannot be opened, including a Redis server that
  * cannot be reached at start, is a configuration error: the process exits 2 saying why.
  */
-export async function openStore(location: StoreLocation, log: Logger): Promise<MessageStore> {
+export async function openStore(
+  location: StoreLocation,
+  log: Logger,
+  /** For Redis: the events-stream entries that are not messages (presence's joins and leaves). */
+  onOtherEvent?: (entry: StreamEntry) => void,
+  /** For Redis: the keys' namespace, when not the default (tests). */
+  namespace?: string,
+): Promise<MessageStore> {
   switch (location.kind) {
     case "memory":
       return createMemoryStore();
@@ -27,6 +35,8 @@ export async function openStore(location: StoreLocation, log: Logger): Promise<M
         return await createRedisStore({
           url: location.url,
           onError: (error) => log.warn({ err: error }, "Redis store: connection or read failed"),
+          ...(onOtherEvent === undefined ? {} : { onOtherEvent }),
+          ...(namespace === undefined ? {} : { namespace }),
         });
       } catch (error) {
         const where = describeStoreLocation(location);

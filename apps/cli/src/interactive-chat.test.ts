@@ -82,8 +82,12 @@ describe("fibchat chat on a terminal (driven through tmux)", () => {
       screen.includes("bob: hi alice"),
     );
     expect(lastLine(interrupted)).toBe("alice> half typ");
-    expect(interrupted).toMatch(
-      /alice: hello from alice\n\d\d:\d\d:\d\d bob: hi alice\nalice> half typ$/,
+    // `chat send` is a session too: bob joins, posts and leaves.
+    const bobGone = await alice.waitForScreen("bob leaving", (screen) =>
+      screen.includes("bob left"),
+    );
+    expect(bobGone).toMatch(
+      /alice: hello from alice\nbob joined\n\d\d:\d\d:\d\d bob: hi alice\nbob left\nalice> half typ$/,
     );
 
     // Typing continues where it was: the line is whole.
@@ -108,6 +112,24 @@ describe("fibchat chat on a terminal (driven through tmux)", () => {
     expect(stored.stdout).toMatch(
       /alice: hello from alice\n.*bob: hi alice\n.*alice: half typed\n$/,
     );
+  });
+
+  it("shows others joining and leaving, once per person however many sessions, and /who lists who is here", async () => {
+    const alice = await join("presence", "alice");
+    const bob = await join("presence", "bob");
+    await alice.waitForScreen("bob joining", (screen) => screen.includes("bob joined"));
+    const bobAgain = await join("presence", "bob");
+    await alice.sendKeys("/who", "Enter");
+    const who = await alice.waitForScreen("the members", (screen) => screen.includes("here: "));
+    expect(who).toContain("here: alice, bob (2 sessions)\nalice>");
+    await bob.sendKeys("/quit", "Enter");
+    expect(await bob.exitStatus()).toBe(0);
+    await bobAgain.sendKeys("/quit", "Enter");
+    expect(await bobAgain.exitStatus()).toBe(0);
+    const gone = await alice.waitForScreen("bob leaving", (screen) => screen.includes("bob left"));
+    expect(gone.match(/bob joined/g)).toHaveLength(1);
+    expect(gone.match(/bob left/g)).toHaveLength(1);
+    expect(lastLine(gone)).toBe("alice>");
   });
 
   it("Ctrl-D leaves with exit 0 and Ctrl-C with exit 130", async () => {

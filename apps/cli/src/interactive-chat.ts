@@ -5,6 +5,7 @@ import type { ChatIdentity } from "./chat-identity.js";
 import { createChatScreen } from "./chat-screen.js";
 import type { CliContext } from "./context.js";
 import { explained, rpcFailure } from "./errors.js";
+import { formatWho } from "./presence-format.js";
 
 /** How many earlier messages of the room are shown on joining. */
 const HISTORY_SIZE = 20;
@@ -12,7 +13,8 @@ const HISTORY_SIZE = 20;
 /**
  * The chat screen for a person at a terminal: shows the room's last 20 (`HISTORY_SIZE`)
  * messages, then a prompt; each line typed is posted and shown once the server stores it, and
- * everyone else's messages appear above the prompt as they arrive. `/quit` or Ctrl-D leaves once
+ * everyone else's messages appear above the prompt as they arrive, with dim `alice joined` /
+ * `alice left` lines as others come and go. `/who` lists the room's members. `/quit` or Ctrl-D leaves once
  * every post is answered (resolves); Ctrl-C leaves at once (the run exits 130). Rejects with the
  * `CliError` of a session the server ends.
  */
@@ -30,10 +32,19 @@ export async function interactiveChat(context: CliContext, identity: ChatIdentit
   const history = BigInt(HISTORY_SIZE);
   const replayAfterId = stats.messageCount > history ? stats.messageCount - history : 0n;
 
+  // Join and leave lines that come before the screen exists wait for it.
+  const early: string[] = [];
+  let show = (text: string) => {
+    early.push(text);
+  };
   // No rejoin: a person sees the session end and can join again.
   const session = client.join(
-    { room, author: identity.author, replayAfterId },
-    { signal: context.stop.signal, reconnect: false },
+    { room, author: identity.author, replayAfterId, presenceEvents: true },
+    {
+      signal: context.stop.signal,
+      reconnect: false,
+      onPresence: ({ kind, member }) => show(style.dim(`${member.author} ${kind}`)),
+    },
   );
   // Without --name, a server that identifies users names the author: wait to know who we are.
   const { author } = await explained(endpoint, () => session.joined);
@@ -45,7 +56,7 @@ export async function interactiveChat(context: CliContext, identity: ChatIdentit
     prompt: `${author}> `,
   });
   const screen = createChatScreen(rl, stdin, stdout);
-  const show = (text: string) => screen.print(text);
+  show = (text: string) => screen.print(text);
   const shown = (async () => {
     for await (const message of session.messages) {
       show(formatMessage(message, style, { clock: "time", self: author }));
@@ -53,7 +64,8 @@ export async function interactiveChat(context: CliContext, identity: ChatIdentit
   })();
   // A failure reaches the run through `session.closed`.
   shown.catch(() => {});
-  show(style.dim(`joined #${room} as ${author}; /quit or Ctrl-D leaves`));
+  show(style.dim(`joined #${room} as ${author}; /who lists who is here, /quit or Ctrl-D leaves`));
+  for (const line of early.splice(0)) show(line);
 
   rl.on("line", (line) => {
     screen.eraseSubmitted();
@@ -62,8 +74,14 @@ export async function interactiveChat(context: CliContext, identity: ChatIdentit
       rl.close();
       return;
     }
-    if (command.startsWith("/")) show(style.bad(`unknown command ${command}: /quit leaves`));
-    else if (command !== "") {
+    if (command === "/who") {
+      client.listMembers({ room }, context.callOptions({ deadline: true })).then(
+        (members) => show(style.dim(formatWho(members))),
+        (error: unknown) => show(style.bad(`/who failed: ${rpcFailure(error, endpoint).message}`)),
+      );
+    } else if (command.startsWith("/")) {
+      show(style.bad(`unknown command ${command}: /who lists who is here, /quit leaves`));
+    } else if (command !== "") {
       session.post(line).then(
         ({ message }) => show(formatMessage(message, style, { clock: "time", self: author })),
         (error: unknown) => {

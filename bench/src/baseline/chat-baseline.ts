@@ -71,6 +71,12 @@ export function createChatBaseline({ maxQueue }: ChatBaselineOptions): ChatServi
     getMessages(call) {
       endWithStatus(call, status.UNIMPLEMENTED, "the baseline stores no messages");
     },
+    listRooms(_call, callback) {
+      callback({ code: status.UNIMPLEMENTED, details: "the baseline lists no rooms" });
+    },
+    listMembers(_call, callback) {
+      callback({ code: status.UNIMPLEMENTED, details: "the baseline tracks no presence" });
+    },
     sendAndReceiveMessage(call) {
       const member: Member = { call, congested: false, cutOff: false };
       let joined: { room: string; author: string } | undefined;

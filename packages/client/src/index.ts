@@ -8,6 +8,7 @@ export {
 export {
   type ChatClient,
   createChatClient,
+  type ListRoomsRequest,
   type MessagesOptions,
   type MessagesRequest,
 } from "./chat/chat-client.js";
@@ -16,6 +17,7 @@ export type {
   JoinedRoom,
   JoinOptions,
   PostResult,
+  PresenceChange,
   SessionOptions,
 } from "./chat/chat-session.js";
 export type { ClientOptions, TlsOptions } from "./client-options.js";

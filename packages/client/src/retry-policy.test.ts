@@ -13,6 +13,8 @@ describe("retryableMethods", () => {
     expect(retryableMethods()).toEqual([
       { service: "chat.v1.ChatService", method: "GetStats" },
       { service: "chat.v1.ChatService", method: "GetMessages" },
+      { service: "chat.v1.ChatService", method: "ListRooms" },
+      { service: "chat.v1.ChatService", method: "ListMembers" },
       { service: "fibonacci.v1.FibonacciService", method: "GetSequence" },
       { service: "fibonacci.v1.FibonacciService", method: "StreamSequence" },
     ]);
@@ -29,6 +31,8 @@ async function flakyChatServer(failures: number) {
       else callback(null, GetStatsResponse.fromPartial({ messageCount: 7n }));
     },
     getMessages: (call) => call.end(),
+    listRooms: (_call, callback) => callback(null, { rooms: [], nextPageToken: "" }),
+    listMembers: (_call, callback) => callback(null, { members: [] }),
     sendAndReceiveMessage(call) {
       calls.sendAndReceiveMessage++;
       call.emit("error", { code: status.UNAVAILABLE, details: "flaky" });

@@ -4,13 +4,16 @@ import type {
   GetStatsResponse,
 } from "@fibchat/contracts/chat/v1";
 import { type AdapterRuntime, bidiStreaming, serverStreaming, unary } from "@fibchat/server-kit";
+import type { PresenceRegistry } from "../presence/index.js";
 import type { ConnectedSessions } from "../room-feed/index.js";
 import { parseRoom } from "../rules/index.js";
-import type { MessageStore } from "../store/index.js";
+import type { MessageStore, RoomCatalog } from "../store/index.js";
 import type { ChatLimits } from "./chat-limits.js";
 import type { ChatMetrics } from "./chat-metrics.js";
 import { createChatSession } from "./chat-session.js";
 import { createGetMessages } from "./get-messages.js";
+import { createListMembers } from "./list-members.js";
+import { createListRooms } from "./list-rooms.js";
 import { required } from "./request-rules.js";
 import { withUnavailableStatus } from "./unavailable-status.js";
 
@@ -26,6 +29,10 @@ export interface ChatServiceDeps {
   readonly metrics: ChatMetrics;
   /** `--post-rate`, `--post-burst` and `--max-sessions-per-user`, per limit key. */
   readonly limits: ChatLimits;
+  /** Who is in which room: this instance's sessions, or every instance's on Redis. */
+  readonly presence: PresenceRegistry;
+  /** The rooms holding stored messages, for ListRooms. */
+  readonly rooms: RoomCatalog;
 }
 
 /**
@@ -47,5 +54,7 @@ export function createChatService(deps: ChatServiceDeps): ChatServiceServer {
     getStats: unary(getStats, runtime),
     getMessages: serverStreaming(createGetMessages(served), runtime),
     sendAndReceiveMessage: bidiStreaming(createChatSession(served), runtime),
+    listRooms: unary(createListRooms(deps), runtime),
+    listMembers: unary(createListMembers(deps.presence), runtime),
   };
 }

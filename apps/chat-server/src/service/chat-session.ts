@@ -5,6 +5,7 @@ import type {
 } from "@fibchat/contracts/chat/v1";
 import { type CallContext, hasScope, RpcError, scopeRefusal } from "@fibchat/server-kit";
 import { status } from "@grpc/grpc-js";
+import type { LeaveRoom, PresenceRegistry } from "../presence/index.js";
 import { type ConnectedSessions, createOwnPosts, openRoomFeed } from "../room-feed/index.js";
 import { parseRoom } from "../rules/index.js";
 import type { MessageStore, StoredMessage } from "../store/index.js";
@@ -13,16 +14,19 @@ import type { ChatLimits } from "./chat-limits.js";
 import { postRateRejection } from "./chat-limits.js";
 import type { ChatMetrics } from "./chat-metrics.js";
 import { createInbox } from "./inbox.js";
+import { presenceEvents } from "./presence-events.js";
 import { required } from "./request-rules.js";
 import { sessionAuthor } from "./session-author.js";
 import { holdingSessionSlot } from "./session-slot.js";
 import { slowConsumerRpcError, slowConsumerStatus } from "./slow-consumer-status.js";
 import { toChatMessage } from "./to-chat-message.js";
+import { asStatus } from "./unavailable-status.js";
 
-/** What the session loop waits for: an answer to a post, or a message of the room. */
+/** What the session loop waits for: an answer to a post, a message of the room, or a member event. */
 type SessionEvent =
   | { readonly kind: "answer"; readonly result: IteratorResult<SendAndReceiveMessageResponse> }
-  | { readonly kind: "message"; readonly result: IteratorResult<StoredMessage> };
+  | { readonly kind: "message"; readonly result: IteratorResult<StoredMessage> }
+  | { readonly kind: "presence"; readonly response: SendAndReceiveMessageResponse };
 
 /** What a chat session needs. */
 export interface ChatSessionDeps {
@@ -32,6 +36,7 @@ export interface ChatSessionDeps {
   readonly maxTextBytes: number;
   readonly metrics: ChatMetrics;
   readonly limits: ChatLimits;
+  readonly presence: PresenceRegistry;
 }
 
 /**
@@ -68,7 +73,7 @@ async function* inRoom(
   join: JoinRoom,
   input: AsyncIterator<SendAndReceiveMessageRequest>,
   context: CallContext,
-  { store, sessions, maxQueue, maxTextBytes, metrics, limits }: ChatSessionDeps,
+  { store, sessions, maxQueue, maxTextBytes, metrics, limits, presence }: ChatSessionDeps,
 ): AsyncGenerator<SendAndReceiveMessageResponse> {
   const room = required(parseRoom(join.room));
   const author = sessionAuthor(join.author, context.principal);
@@ -106,12 +111,31 @@ async function* inRoom(
     answers.next().then((result) => inbox.push({ kind: "answer", result }), inbox.fail);
   const pullMessage = () =>
     feed.next().then((result) => inbox.push({ kind: "message", result }), inbox.fail);
-  pullAnswer();
   pullMessage();
+  const memberEvents = join.presenceEvents
+    ? presenceEvents({
+        presence,
+        room,
+        author,
+        capacity: maxQueue,
+        push: (response) => inbox.push({ kind: "presence", response }),
+        fail: inbox.fail,
+      })
+    : undefined;
+  let leavePresence: LeaveRoom | undefined;
   try {
+    // Registered before any post is read: the join event reaches every listener before a
+    // message of this author can be stored (chat.proto, member_joined).
+    leavePresence = await asStatus(presence.enter(room, author));
+    pullAnswer();
     if (join.confirmJoin) yield { event: { $case: "joined", value: { room, author } } };
     for (;;) {
       const event = await inbox.take();
+      if (event.kind === "presence") {
+        memberEvents?.taken();
+        yield event.response;
+        continue;
+      }
       if (event.kind === "answer") {
         // The client half-closed and every post is answered: the session is over.
         if (event.result.done) return;
@@ -137,6 +161,9 @@ async function* inRoom(
     );
     done.abort();
     leave();
+    memberEvents?.stop();
+    // Not awaited: the call ends now; a failed leave is ended by the presence TTL (Redis).
+    leavePresence?.().catch(() => {});
     void answers.return(undefined).catch(() => {});
   }
 }

@@ -21,7 +21,11 @@ export function withUnavailableStatus(store: MessageStore): MessageStore {
   };
 }
 
-function asStatus<T>(call: Promise<T>): Promise<T> {
+/**
+ * `call`, except that a rejection because the storage cannot be reached becomes `UNAVAILABLE`:
+ * for the presence registry and room catalog, which share the store's storage.
+ */
+export function asStatus<T>(call: Promise<T>): Promise<T> {
   return call.catch((error: unknown) => {
     if (!(error instanceof MessageStoreUnavailableError)) throw error;
     throw new RpcError(status.UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE, { cause: error });

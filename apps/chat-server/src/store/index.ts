@@ -1,3 +1,4 @@
+export { createMemoryRoomCatalog } from "./memory-room-catalog.js";
 export { createMemoryStore } from "./memory-store.js";
 export {
   type AppendInput,
@@ -11,6 +12,8 @@ export {
   type StoreStats,
 } from "./message-store.js";
 export { createRedisStore, type RedisStoreOptions } from "./redis-store.js";
+export type { RoomCatalog, StoredRoom } from "./room-catalog.js";
+export { createSqliteRoomCatalog } from "./sqlite/sqlite-room-catalog.js";
 export {
   type CommittedBatch,
   createSqliteStore,

@@ -28,6 +28,8 @@ export interface EventFollowerOptions {
   readonly emit: (message: StoredMessage) => void;
   /** Failures other than a lost connection (the reader reports those): it reads again after a pause. */
   readonly onError: (error: unknown) => void;
+  /** Receives every entry that is not a message notification (presence's), in stream order. */
+  readonly onOtherEntry?: ((entry: StreamEntry) => void) | undefined;
 }
 
 /** A running {@link followEvents} loop. */
@@ -61,7 +63,13 @@ export function followEvents(options: EventFollowerOptions): EventFollower {
     const messages = await fetchMessages(events);
     // Emitting nothing after stop: the store has closed and let its listeners go.
     if (stopping.signal.aborted) return;
-    for (const event of events) {
+    // In stream order, so an entry of another kind (a member's join) keeps its place among messages.
+    for (const entry of entries) {
+      const event = decodeEvent(entry);
+      if (event === undefined) {
+        options.onOtherEntry?.(entry);
+        continue;
+      }
       const message = messages.get(event.room)?.get(event.id);
       if (message !== undefined) emit(message);
     }

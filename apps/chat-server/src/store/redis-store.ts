@@ -9,7 +9,7 @@ import {
 } from "./message-store.js";
 import { decodeAppendReply, defineAppendScript, runAppendScript } from "./redis-append-script.js";
 import { connect, createConnection, toStoreError } from "./redis-connection.js";
-import { decodeMessage, messageEntryId } from "./redis-entries.js";
+import { decodeMessage, messageEntryId, type StreamEntry } from "./redis-entries.js";
 import { followEvents } from "./redis-event-follower.js";
 import { DEFAULT_NAMESPACE, redisKeys } from "./redis-keys.js";
 
@@ -24,6 +24,12 @@ export interface RedisStoreOptions {
    * follow the events stream other than a lost connection.
    */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Receives the entries of the events stream that are not message notifications, in their
+   * place among the messages `subscribe` hears of: how the Redis presence registry hears of
+   * joins and leaves in an order consistent with the messages.
+   */
+  readonly onOtherEvent?: (entry: StreamEntry) => void;
 }
 
 // Redis counters are signed 64-bit integers: no id can exceed this.
@@ -96,6 +102,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Mess
     after,
     emit: (message) => listeners.emit(message),
     onError: (error) => options.onError?.(error),
+    onOtherEntry: options.onOtherEvent,
   });
   const appending = new Set<Promise<unknown>>();
   let closing: Promise<void> | undefined;

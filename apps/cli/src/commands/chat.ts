@@ -10,10 +10,11 @@ import { CliError, ExitCode, explained } from "../errors.js";
 import { interactiveChat } from "../interactive-chat.js";
 import { pipeChat } from "../pipe-chat.js";
 import { readMessages } from "../read-messages.js";
+import { addPresenceCommands } from "./chat-presence.js";
 
 const DEFAULT_ROOM = "general";
 
-/** `fibchat chat [join]|send|stats|read`: the chat server. */
+/** `fibchat chat [join]|send|stats|read|rooms|who`: the chat server. */
 export function chatCommand(context: () => CliContext): Command {
   const chat = new Command("chat")
     .description("chat rooms on the chat server (joins a room by default)")
@@ -23,7 +24,9 @@ export function chatCommand(context: () => CliContext): Command {
 Examples:
   $ fibchat chat --room general              # the same as: fibchat chat join --room general
   $ fibchat chat send --room general hello
-  $ fibchat chat read --room general --follow`,
+  $ fibchat chat read --room general --follow
+  $ fibchat chat rooms
+  $ fibchat chat who --room general`,
     );
   const roomOption = () =>
     new Option("--room <room>", "room name: a-z, 0-9, _ and -, up to 64 characters")
@@ -44,7 +47,8 @@ Examples:
       "after",
       `
 On a terminal (stdin and stdout both TTYs): shows the room's last 20 messages, then a prompt.
-Type a message and press Enter; others' messages appear above the prompt as they arrive.
+Type a message and press Enter; others' messages appear above the prompt as they arrive, and
+dim "alice joined" / "alice left" lines as others come and go. /who lists who is in the room;
 /quit or Ctrl-D leaves; Ctrl-C leaves at once (exit 130). --timeout does not apply.
 
 Otherwise (stdin is a pipe or a file): posts each line of stdin as one message, skipping empty
@@ -138,6 +142,7 @@ Examples:
       await readMessages(context(), { room, afterId: after, limit, follow: follow === true });
     });
 
+  addPresenceCommands(chat, context);
   return chat;
 }
 

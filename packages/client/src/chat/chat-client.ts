@@ -3,6 +3,10 @@ import {
   ChatServiceClient,
   type GetMessagesRequest,
   type GetStatsResponse,
+  type ListMembersResponse,
+  type ListRoomsResponse,
+  type Member,
+  type RoomSummary,
 } from "@fibchat/contracts/chat/v1";
 import { type CallOptions, type PreparedCall, prepareCall } from "../call/call-options.js";
 import {
@@ -46,6 +50,14 @@ export interface MessagesOptions extends CallOptions {
   readonly onReconnect?: (event: ReconnectEvent) => void;
 }
 
+/** Which page of rooms {@link ChatClient.listRooms} reads. */
+export interface ListRoomsRequest {
+  /** Rooms per page: absent or 0 means the server's default (100); it never sends over 1000. */
+  readonly pageSize?: number;
+  /** The previous page's `nextPageToken`; absent for the first page. */
+  readonly pageToken?: string;
+}
+
 /** A typed client of `chat.v1.ChatService`. */
 export interface ChatClient {
   /** Stored messages, rooms holding messages and open sessions: of one room, or all. */
@@ -63,6 +75,21 @@ export interface ChatClient {
    * id order, and a rejoin that loses and repeats nothing when the connection drops.
    */
   join(join: JoinOptions, options?: SessionOptions): ChatSession;
+  /**
+   * One page of the rooms that hold messages or have members, by name, with each one's message
+   * count, last message time and member count. Pass `nextPageToken` back for the next page.
+   */
+  listRooms(request?: ListRoomsRequest, options?: CallOptions): Promise<ListRoomsResponse>;
+  /** Every room, page after page ({@link listRooms}), read as the loop asks for them. */
+  rooms(
+    request?: Omit<ListRoomsRequest, "pageToken">,
+    options?: CallOptions,
+  ): AsyncGenerator<RoomSummary, void, undefined>;
+  /**
+   * Who is in a room now (`general` when absent), across every server instance sharing the
+   * store: the longest present first, at most 1000.
+   */
+  listMembers(request?: { readonly room?: string }, options?: CallOptions): Promise<Member[]>;
   /** Closes the channel. */
   close(): void;
 }
@@ -80,6 +107,16 @@ export function createChatClient(target: string, options: ClientOptions = {}): C
   const getStats = (room: string, call: PreparedCall) =>
     unary<GetStatsResponse>(target, call, (metadata, grpcOptions, callback) =>
       client.getStats({ room }, metadata, grpcOptions, callback),
+    );
+  const listRooms = (
+    { pageSize = 0, pageToken = "" }: ListRoomsRequest = {},
+    callOptions?: CallOptions,
+  ) =>
+    unary<ListRoomsResponse>(
+      target,
+      prepareCall(target, options, callOptions),
+      (metadata, grpcOptions, callback) =>
+        client.listRooms({ pageSize, pageToken }, metadata, grpcOptions, callback),
     );
   return {
     async stats({ room = "" } = {}, callOptions) {
@@ -137,6 +174,27 @@ export function createChatClient(target: string, options: ClientOptions = {}): C
       // Ids run 1, 2, 3 … per room and are never reused (chat.proto): the count is the last id.
       const roomHead = async () => (await getStats(join.room ?? "", prepare())).messageCount;
       return openChatSession(client, target, prepare, join, sessionOptions, roomHead);
+    },
+
+    listRooms,
+
+    async *rooms(request = {}, callOptions) {
+      let pageToken = "";
+      do {
+        const page = await listRooms({ ...request, pageToken }, callOptions);
+        yield* page.rooms;
+        pageToken = page.nextPageToken;
+      } while (pageToken !== "");
+    },
+
+    async listMembers({ room = "" } = {}, callOptions) {
+      const { members } = await unary<ListMembersResponse>(
+        target,
+        prepareCall(target, options, callOptions),
+        (metadata, grpcOptions, callback) =>
+          client.listMembers({ room }, metadata, grpcOptions, callback),
+      );
+      return members;
     },
 
     close: () => client.close(),

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ChatMessage, ChatServiceClient } from "@fibchat/contracts/chat/v1";
+import type { ChatMessage, ChatServiceClient, Member } from "@fibchat/contracts/chat/v1";
 import type { Metadata } from "@grpc/grpc-js";
 import type { PreparedCall } from "../call/call-options.js";
 import {
@@ -29,6 +29,19 @@ export interface JoinOptions {
   readonly author?: string | undefined;
   /** First replay the stored messages with an id above this, then go on live. */
   readonly replayAfterId?: bigint;
+  /**
+   * Also hear when another author's first session joins the room and their last one leaves it
+   * ({@link SessionOptions.onPresence}); never of this session's own author.
+   */
+  readonly presenceEvents?: boolean;
+}
+
+/** Another author entered or left the room (see {@link JoinOptions.presenceEvents}). */
+export interface PresenceChange {
+  /** `joined`: their first session joined; `left`: their last one left, or its server stopped. */
+  readonly kind: "joined" | "left";
+  /** Who, since when (`joinedAt`), and their open sessions (1 on join, 0 on leave). */
+  readonly member: Member;
 }
 
 /** How a session behaves. */
@@ -59,6 +72,12 @@ export interface SessionOptions {
    * `retryAfterMs` says when to try again.
    */
   readonly retryRateLimited?: boolean;
+  /**
+   * Told of each join and leave of another author, in order with the room's messages (an
+   * author's join comes before their messages), when the join set `presenceEvents`. After a
+   * rejoin it hears only what changes from then on: ask `listMembers` for who is there.
+   */
+  readonly onPresence?: (change: PresenceChange) => void;
   /**
    * Others' messages kept for {@link ChatSession.messages} (default `true`). With `false` they
    * are dropped as they arrive: for a session that only posts.
@@ -281,13 +300,22 @@ export function openChatSession(
       client,
       target,
       prepare(),
-      { room: join.room ?? "", author: join.author ?? "", replayAfterId, confirmJoin: true },
+      {
+        room: join.room ?? "",
+        author: join.author ?? "",
+        replayAfterId,
+        confirmJoin: true,
+        ...(join.presenceEvents ? { presenceEvents: true } : {}),
+      },
       {
         message: deliver,
         answer,
         joined(room) {
           author = room.author;
           onJoined.resolve(room);
+        },
+        member(kind, member) {
+          options.onPresence?.({ kind, member });
         },
       },
     );

@@ -2,6 +2,7 @@ import type {
   ChatMessage,
   ChatServiceClient,
   JoinRoom,
+  Member,
   SendAndReceiveMessageRequest,
 } from "@fibchat/contracts/chat/v1";
 import type { PreparedCall } from "../call/call-options.js";
@@ -29,6 +30,8 @@ export interface SessionCallEvents {
   answer(clientMessageId: string, answer: PostAnswer): void;
   /** The server accepted the join (the first event, when the join asked for it). */
   joined(room: { readonly room: string; readonly author: string }): void;
+  /** Another author joined or left the room (only when the join asked for presence events). */
+  member(kind: "joined" | "left", member: Member): void;
 }
 
 /** One `SendAndReceiveMessage` call, joined to a room: the unit a chat session reconnects. */
@@ -65,6 +68,8 @@ export function openSessionCall(
   call.on("data", ({ event }) => {
     if (event?.$case === "message") events.message(event.value);
     else if (event?.$case === "joined") events.joined(event.value);
+    else if (event?.$case === "memberJoined") events.member("joined", event.value);
+    else if (event?.$case === "memberLeft") events.member("left", event.value);
     else if (event?.$case === "rejected") {
       const { clientMessageId, reason, retryAfterMs, code } = event.value;
       events.answer(clientMessageId, { kind: "rejected", reason, retryAfterMs, code });

@@ -112,7 +112,15 @@ export interface JoinRoom {
    * session is bound to. Clients that leave it unset see no new event. (`optional` so that
    * TypeScript code building a JoinRoom without it still compiles.)
    */
-  confirmJoin?: boolean | undefined;
+  confirmJoin?:
+    | boolean
+    | undefined;
+  /**
+   * If true, this session also receives `member_joined` and `member_left` when another author
+   * enters or leaves the room (never for its own author). Clients that leave it unset see no new
+   * event. (`optional` so that TypeScript code building a JoinRoom without it still compiles.)
+   */
+  presenceEvents?: boolean | undefined;
 }
 
 /** Joined confirms a join (sent only when JoinRoom.confirm_join is set), before any other event. */
@@ -156,7 +164,75 @@ export interface SendAndReceiveMessageResponse {
     | //
     /** Your join was accepted (only when JoinRoom.confirm_join is set). */
     { $case: "joined"; value: Joined }
+    | //
+    /**
+     * An author's first open session joined the room (only when JoinRoom.presence_events is
+     * set). It comes before any message that author posts while present.
+     */
+    { $case: "memberJoined"; value: Member }
+    | //
+    /**
+     * An author's last open session left the room, or its server instance stopped answering
+     * (only when JoinRoom.presence_events is set).
+     */
+    { $case: "memberLeft"; value: Member }
     | undefined;
+}
+
+/** ListRoomsRequest asks for one page of rooms (AIP-158). */
+export interface ListRoomsRequest {
+  /** The most rooms to return: 0 means 100; more than 1000 is treated as 1000. */
+  pageSize: number;
+  /** ListRoomsResponse.next_page_token of the previous page; empty for the first page. */
+  pageToken: string;
+}
+
+/** ListRoomsResponse is one page of rooms, in ascending order of name. */
+export interface ListRoomsResponse {
+  /** The rooms of this page. */
+  rooms: RoomSummary[];
+  /** Pass as page_token to read the next page; empty when this page is the last. */
+  nextPageToken: string;
+}
+
+/** RoomSummary describes one room. */
+export interface RoomSummary {
+  /** The room's name. */
+  room: string;
+  /** Messages stored in the room now. */
+  messageCount: bigint;
+  /** When the room's newest stored message was stored; unset when it holds none. */
+  lastMessageAt:
+    | Date
+    | undefined;
+  /** Authors in the room now (see ListMembers). */
+  memberCount: number;
+}
+
+/** ListMembersRequest names the room whose members to list. */
+export interface ListMembersRequest {
+  /** The room; empty: "general". A malformed name fails with INVALID_ARGUMENT. */
+  room: string;
+}
+
+/** ListMembersResponse lists a room's members. */
+export interface ListMembersResponse {
+  /** The members, the longest present first (then by author). */
+  members: Member[];
+}
+
+/** Member is one author present in a room. */
+export interface Member {
+  /** The author: the name their sessions post as. */
+  author: string;
+  /** When their first open session joined the room. */
+  joinedAt:
+    | Date
+    | undefined;
+  /** Their open sessions in the room: 1 in member_joined, 0 in member_left. */
+  sessions: number;
+  /** The room (filled in everywhere, so a Member read on its own says where). */
+  room: string;
 }
 
 /** MessageAck confirms that a post is durably stored. */
@@ -814,7 +890,7 @@ export const SendAndReceiveMessageRequest: MessageFns<SendAndReceiveMessageReque
 };
 
 function createBaseJoinRoom(): JoinRoom {
-  return { room: "", author: "", replayAfterId: undefined, confirmJoin: undefined };
+  return { room: "", author: "", replayAfterId: undefined, confirmJoin: undefined, presenceEvents: undefined };
 }
 
 export const JoinRoom: MessageFns<JoinRoom> = {
@@ -833,6 +909,9 @@ export const JoinRoom: MessageFns<JoinRoom> = {
     }
     if (message.confirmJoin !== undefined) {
       writer.uint32(40).bool(message.confirmJoin);
+    }
+    if (message.presenceEvents !== undefined) {
+      writer.uint32(32).bool(message.presenceEvents);
     }
     return writer;
   },
@@ -882,6 +961,14 @@ export const JoinRoom: MessageFns<JoinRoom> = {
             message.confirmJoin = reader.bool();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.presenceEvents = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -908,6 +995,11 @@ export const JoinRoom: MessageFns<JoinRoom> = {
         : isSet(object.confirm_join)
         ? globalThis.Boolean(object.confirm_join)
         : undefined,
+      presenceEvents: isSet(object.presenceEvents)
+        ? globalThis.Boolean(object.presenceEvents)
+        : isSet(object.presence_events)
+        ? globalThis.Boolean(object.presence_events)
+        : undefined,
     };
   },
 
@@ -925,6 +1017,9 @@ export const JoinRoom: MessageFns<JoinRoom> = {
     if (message.confirmJoin !== undefined) {
       obj.confirmJoin = message.confirmJoin;
     }
+    if (message.presenceEvents !== undefined) {
+      obj.presenceEvents = message.presenceEvents;
+    }
     return obj;
   },
 
@@ -939,6 +1034,7 @@ export const JoinRoom: MessageFns<JoinRoom> = {
       ? BigInt(object.replayAfterId)
       : undefined;
     message.confirmJoin = object.confirmJoin ?? undefined;
+    message.presenceEvents = object.presenceEvents ?? undefined;
     return message;
   },
 };
@@ -1136,6 +1232,12 @@ export const SendAndReceiveMessageResponse: MessageFns<SendAndReceiveMessageResp
       case "joined":
         Joined.encode(message.event.value, writer.uint32(50).fork()).join();
         break;
+      case "memberJoined":
+        Member.encode(message.event.value, writer.uint32(34).fork()).join();
+        break;
+      case "memberLeft":
+        Member.encode(message.event.value, writer.uint32(42).fork()).join();
+        break;
     }
     return writer;
   },
@@ -1185,6 +1287,22 @@ export const SendAndReceiveMessageResponse: MessageFns<SendAndReceiveMessageResp
             message.event = { $case: "joined", value: Joined.decode(reader, reader.uint32()) };
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.event = { $case: "memberJoined", value: Member.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.event = { $case: "memberLeft", value: Member.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1207,6 +1325,14 @@ export const SendAndReceiveMessageResponse: MessageFns<SendAndReceiveMessageResp
         ? { $case: "rejected", value: MessageRejected.fromJSON(object.rejected) }
         : isSet(object.joined)
         ? { $case: "joined", value: Joined.fromJSON(object.joined) }
+        : isSet(object.memberJoined)
+        ? { $case: "memberJoined", value: Member.fromJSON(object.memberJoined) }
+        : isSet(object.member_joined)
+        ? { $case: "memberJoined", value: Member.fromJSON(object.member_joined) }
+        : isSet(object.memberLeft)
+        ? { $case: "memberLeft", value: Member.fromJSON(object.memberLeft) }
+        : isSet(object.member_left)
+        ? { $case: "memberLeft", value: Member.fromJSON(object.member_left) }
         : undefined,
     };
   },
@@ -1221,6 +1347,10 @@ export const SendAndReceiveMessageResponse: MessageFns<SendAndReceiveMessageResp
       obj.rejected = MessageRejected.toJSON(message.event.value);
     } else if (message.event?.$case === "joined") {
       obj.joined = Joined.toJSON(message.event.value);
+    } else if (message.event?.$case === "memberJoined") {
+      obj.memberJoined = Member.toJSON(message.event.value);
+    } else if (message.event?.$case === "memberLeft") {
+      obj.memberLeft = Member.toJSON(message.event.value);
     }
     return obj;
   },
@@ -1257,7 +1387,592 @@ export const SendAndReceiveMessageResponse: MessageFns<SendAndReceiveMessageResp
         }
         break;
       }
+      case "memberJoined": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "memberJoined", value: Member.fromPartial(object.event.value) };
+        }
+        break;
+      }
+      case "memberLeft": {
+        if (object.event?.value !== undefined && object.event?.value !== null) {
+          message.event = { $case: "memberLeft", value: Member.fromPartial(object.event.value) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseListRoomsRequest(): ListRoomsRequest {
+  return { pageSize: 0, pageToken: "" };
+}
+
+export const ListRoomsRequest: MessageFns<ListRoomsRequest> = {
+  encode(message: ListRoomsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).uint32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRoomsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRoomsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListRoomsRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListRoomsRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListRoomsRequest>, I>>(base?: I): ListRoomsRequest {
+    return ListRoomsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListRoomsRequest>, I>>(object: I): ListRoomsRequest {
+    const message = createBaseListRoomsRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListRoomsResponse(): ListRoomsResponse {
+  return { rooms: [], nextPageToken: "" };
+}
+
+export const ListRoomsResponse: MessageFns<ListRoomsResponse> = {
+  encode(message: ListRoomsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.rooms) {
+      RoomSummary.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListRoomsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListRoomsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.rooms.push(RoomSummary.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListRoomsResponse {
+    return {
+      rooms: globalThis.Array.isArray(object?.rooms) ? object.rooms.map((e: any) => RoomSummary.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListRoomsResponse): unknown {
+    const obj: any = {};
+    if (message.rooms?.length) {
+      obj.rooms = message.rooms.map((e) => RoomSummary.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListRoomsResponse>, I>>(base?: I): ListRoomsResponse {
+    return ListRoomsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListRoomsResponse>, I>>(object: I): ListRoomsResponse {
+    const message = createBaseListRoomsResponse();
+    message.rooms = object.rooms?.map((e) => RoomSummary.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseRoomSummary(): RoomSummary {
+  return { room: "", messageCount: 0n, lastMessageAt: undefined, memberCount: 0 };
+}
+
+export const RoomSummary: MessageFns<RoomSummary> = {
+  encode(message: RoomSummary, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.room !== "") {
+      writer.uint32(10).string(message.room);
+    }
+    if (message.messageCount !== 0n) {
+      if (BigInt.asUintN(64, message.messageCount) !== message.messageCount) {
+        throw new globalThis.Error("value provided for field message.messageCount of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.messageCount);
+    }
+    if (message.lastMessageAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastMessageAt), writer.uint32(26).fork()).join();
+    }
+    if (message.memberCount !== 0) {
+      writer.uint32(32).uint32(message.memberCount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RoomSummary {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRoomSummary();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.room = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.messageCount = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.lastMessageAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.memberCount = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RoomSummary {
+    return {
+      room: isSet(object.room) ? globalThis.String(object.room) : "",
+      messageCount: isSet(object.messageCount)
+        ? BigInt(object.messageCount)
+        : isSet(object.message_count)
+        ? BigInt(object.message_count)
+        : 0n,
+      lastMessageAt: isSet(object.lastMessageAt)
+        ? fromJsonTimestamp(object.lastMessageAt)
+        : isSet(object.last_message_at)
+        ? fromJsonTimestamp(object.last_message_at)
+        : undefined,
+      memberCount: isSet(object.memberCount)
+        ? globalThis.Number(object.memberCount)
+        : isSet(object.member_count)
+        ? globalThis.Number(object.member_count)
+        : 0,
+    };
+  },
+
+  toJSON(message: RoomSummary): unknown {
+    const obj: any = {};
+    if (message.room !== "") {
+      obj.room = message.room;
+    }
+    if (message.messageCount !== 0n) {
+      obj.messageCount = message.messageCount.toString();
+    }
+    if (message.lastMessageAt !== undefined) {
+      obj.lastMessageAt = message.lastMessageAt.toISOString();
+    }
+    if (message.memberCount !== 0) {
+      obj.memberCount = Math.round(message.memberCount);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RoomSummary>, I>>(base?: I): RoomSummary {
+    return RoomSummary.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RoomSummary>, I>>(object: I): RoomSummary {
+    const message = createBaseRoomSummary();
+    message.room = object.room ?? "";
+    message.messageCount = (object.messageCount !== undefined && object.messageCount !== null)
+      ? BigInt(object.messageCount)
+      : 0n;
+    message.lastMessageAt = object.lastMessageAt ?? undefined;
+    message.memberCount = object.memberCount ?? 0;
+    return message;
+  },
+};
+
+function createBaseListMembersRequest(): ListMembersRequest {
+  return { room: "" };
+}
+
+export const ListMembersRequest: MessageFns<ListMembersRequest> = {
+  encode(message: ListMembersRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.room !== "") {
+      writer.uint32(10).string(message.room);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListMembersRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListMembersRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.room = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListMembersRequest {
+    return { room: isSet(object.room) ? globalThis.String(object.room) : "" };
+  },
+
+  toJSON(message: ListMembersRequest): unknown {
+    const obj: any = {};
+    if (message.room !== "") {
+      obj.room = message.room;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListMembersRequest>, I>>(base?: I): ListMembersRequest {
+    return ListMembersRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListMembersRequest>, I>>(object: I): ListMembersRequest {
+    const message = createBaseListMembersRequest();
+    message.room = object.room ?? "";
+    return message;
+  },
+};
+
+function createBaseListMembersResponse(): ListMembersResponse {
+  return { members: [] };
+}
+
+export const ListMembersResponse: MessageFns<ListMembersResponse> = {
+  encode(message: ListMembersResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.members) {
+      Member.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListMembersResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListMembersResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.members.push(Member.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListMembersResponse {
+    return {
+      members: globalThis.Array.isArray(object?.members) ? object.members.map((e: any) => Member.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListMembersResponse): unknown {
+    const obj: any = {};
+    if (message.members?.length) {
+      obj.members = message.members.map((e) => Member.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListMembersResponse>, I>>(base?: I): ListMembersResponse {
+    return ListMembersResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListMembersResponse>, I>>(object: I): ListMembersResponse {
+    const message = createBaseListMembersResponse();
+    message.members = object.members?.map((e) => Member.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseMember(): Member {
+  return { author: "", joinedAt: undefined, sessions: 0, room: "" };
+}
+
+export const Member: MessageFns<Member> = {
+  encode(message: Member, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.author !== "") {
+      writer.uint32(10).string(message.author);
+    }
+    if (message.joinedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.joinedAt), writer.uint32(18).fork()).join();
+    }
+    if (message.sessions !== 0) {
+      writer.uint32(24).uint32(message.sessions);
+    }
+    if (message.room !== "") {
+      writer.uint32(34).string(message.room);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Member {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMember();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.author = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.joinedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.sessions = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.room = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Member {
+    return {
+      author: isSet(object.author) ? globalThis.String(object.author) : "",
+      joinedAt: isSet(object.joinedAt)
+        ? fromJsonTimestamp(object.joinedAt)
+        : isSet(object.joined_at)
+        ? fromJsonTimestamp(object.joined_at)
+        : undefined,
+      sessions: isSet(object.sessions) ? globalThis.Number(object.sessions) : 0,
+      room: isSet(object.room) ? globalThis.String(object.room) : "",
+    };
+  },
+
+  toJSON(message: Member): unknown {
+    const obj: any = {};
+    if (message.author !== "") {
+      obj.author = message.author;
+    }
+    if (message.joinedAt !== undefined) {
+      obj.joinedAt = message.joinedAt.toISOString();
+    }
+    if (message.sessions !== 0) {
+      obj.sessions = Math.round(message.sessions);
+    }
+    if (message.room !== "") {
+      obj.room = message.room;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Member>, I>>(base?: I): Member {
+    return Member.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Member>, I>>(object: I): Member {
+    const message = createBaseMember();
+    message.author = object.author ?? "";
+    message.joinedAt = object.joinedAt ?? undefined;
+    message.sessions = object.sessions ?? 0;
+    message.room = object.room ?? "";
     return message;
   },
 };
@@ -1568,6 +2283,33 @@ export const ChatServiceService = {
       Buffer.from(SendAndReceiveMessageResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SendAndReceiveMessageResponse => SendAndReceiveMessageResponse.decode(value),
   },
+  /**
+   * Rooms that hold at least one stored message, or have members now, by name, one page at a
+   * time (at most 1000 rooms a page). A malformed page_token fails with INVALID_ARGUMENT.
+   */
+  listRooms: {
+    path: "/chat.v1.ChatService/ListRooms" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListRoomsRequest): Buffer => Buffer.from(ListRoomsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListRoomsRequest => ListRoomsRequest.decode(value),
+    responseSerialize: (value: ListRoomsResponse): Buffer => Buffer.from(ListRoomsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListRoomsResponse => ListRoomsResponse.decode(value),
+  },
+  /**
+   * Who is in a room now (the authors with an open session joined to it), across every server
+   * instance sharing the store; at most 1000, the longest present first. A malformed room fails
+   * with INVALID_ARGUMENT.
+   */
+  listMembers: {
+    path: "/chat.v1.ChatService/ListMembers" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListMembersRequest): Buffer => Buffer.from(ListMembersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListMembersRequest => ListMembersRequest.decode(value),
+    responseSerialize: (value: ListMembersResponse): Buffer => Buffer.from(ListMembersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListMembersResponse => ListMembersResponse.decode(value),
+  },
 } as const;
 
 export interface ChatServiceServer extends UntypedServiceImplementation {
@@ -1606,6 +2348,17 @@ export interface ChatServiceServer extends UntypedServiceImplementation {
    * stored and its client_message_id not used: send it again after N ms.
    */
   sendAndReceiveMessage: handleBidiStreamingCall<SendAndReceiveMessageRequest, SendAndReceiveMessageResponse>;
+  /**
+   * Rooms that hold at least one stored message, or have members now, by name, one page at a
+   * time (at most 1000 rooms a page). A malformed page_token fails with INVALID_ARGUMENT.
+   */
+  listRooms: handleUnaryCall<ListRoomsRequest, ListRoomsResponse>;
+  /**
+   * Who is in a room now (the authors with an open session joined to it), across every server
+   * instance sharing the store; at most 1000, the longest present first. A malformed room fails
+   * with INVALID_ARGUMENT.
+   */
+  listMembers: handleUnaryCall<ListMembersRequest, ListMembersResponse>;
 }
 
 export interface ChatServiceClient extends Client {
@@ -1670,6 +2423,45 @@ export interface ChatServiceClient extends Client {
     metadata: Metadata,
     options?: Partial<CallOptions>,
   ): ClientDuplexStream<SendAndReceiveMessageRequest, SendAndReceiveMessageResponse>;
+  /**
+   * Rooms that hold at least one stored message, or have members now, by name, one page at a
+   * time (at most 1000 rooms a page). A malformed page_token fails with INVALID_ARGUMENT.
+   */
+  listRooms(
+    request: ListRoomsRequest,
+    callback: (error: ServiceError | null, response: ListRoomsResponse) => void,
+  ): ClientUnaryCall;
+  listRooms(
+    request: ListRoomsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListRoomsResponse) => void,
+  ): ClientUnaryCall;
+  listRooms(
+    request: ListRoomsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListRoomsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Who is in a room now (the authors with an open session joined to it), across every server
+   * instance sharing the store; at most 1000, the longest present first. A malformed room fails
+   * with INVALID_ARGUMENT.
+   */
+  listMembers(
+    request: ListMembersRequest,
+    callback: (error: ServiceError | null, response: ListMembersResponse) => void,
+  ): ClientUnaryCall;
+  listMembers(
+    request: ListMembersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListMembersResponse) => void,
+  ): ClientUnaryCall;
+  listMembers(
+    request: ListMembersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListMembersResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const ChatServiceClient = makeGenericClientConstructor(ChatServiceService, "chat.v1.ChatService") as unknown as {

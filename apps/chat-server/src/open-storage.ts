@@ -1,0 +1,82 @@
+import type { Logger } from "@fibchat/server-kit";
+import { openStore } from "./open-store.js";
+import { createLocalPresence, type PresenceRegistry } from "./presence/index.js";
+import {
+  createMemoryRoomCatalog,
+  createSqliteRoomCatalog,
+  type MessageStore,
+  type RoomCatalog,
+} from "./store/index.js";
+import type { StreamEntry } from "./store/redis-entries.js";
+import { createRedisPresence, type RedisPresence } from "./store/redis-presence.js";
+import { createRedisRoomCatalog } from "./store/redis-room-catalog.js";
+import type { StoreLocation } from "./store-location.js";
+
+/** What a chat server keeps in its store: messages, presence, and the list of rooms. */
+export interface ChatStorage {
+  readonly store: MessageStore;
+  readonly presence: PresenceRegistry;
+  readonly rooms: RoomCatalog;
+  /** Closes presence (ending this instance's), the catalog, then the store. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link openStorage}. */
+export interface StorageOptions {
+  /** `--presence-ttl` (Redis only: memory and SQLite presence belongs to this instance). */
+  readonly presenceTtlMs: number;
+  /** For Redis: the presence and room keys' namespace (tests isolate themselves with it). */
+  readonly redisNamespace?: string;
+}
+
+/**
+ * Opens the store `--store` names (see openStore), with the presence registry and room catalog
+ * that go with it: for memory and SQLite, this instance's sessions; for Redis, every instance's.
+ */
+export async function openStorage(
+  location: StoreLocation,
+  log: Logger,
+  { presenceTtlMs, redisNamespace }: StorageOptions,
+): Promise<ChatStorage> {
+  // Entries the follower hears before the registry exists reach no session: none is open yet.
+  let redisPresence: RedisPresence | undefined;
+  const onOtherEvent = (entry: StreamEntry) => redisPresence?.onEvent(entry);
+  const store = await openStore(location, log, onOtherEvent, redisNamespace);
+  try {
+    let presence: PresenceRegistry;
+    let rooms: RoomCatalog;
+    if (location.kind === "redis") {
+      redisPresence = await createRedisPresence({
+        url: location.url,
+        ttlMs: presenceTtlMs,
+        ...(redisNamespace === undefined ? {} : { namespace: redisNamespace }),
+        onError: (error) => log.warn({ err: error }, "presence heartbeat failed"),
+      });
+      presence = redisPresence;
+      rooms = await createRedisRoomCatalog({
+        url: location.url,
+        ...(redisNamespace === undefined ? {} : { namespace: redisNamespace }),
+      });
+    } else {
+      presence = createLocalPresence();
+      rooms =
+        location.kind === "sqlite"
+          ? createSqliteRoomCatalog(location.path)
+          : createMemoryRoomCatalog(store);
+    }
+    return {
+      store,
+      presence,
+      rooms,
+      async close() {
+        await presence.close();
+        await rooms.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await redisPresence?.close();
+    await store.close();
+    throw error;
+  }
+}
