@@ -42,6 +42,7 @@ try {
           options.h2load
             ? "h2load is not installed; apt-get install nghttp2-client for lighter load generation"
             : "--no-h2load",
+          scratchDir,
         );
   log(`${options.mode.name} mode; load generator: ${load.description}`);
   const profileArgs = ["--cpu-prof", `--cpu-prof-dir=${join(options.outDir, "profiles")}`];

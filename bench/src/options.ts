@@ -27,7 +27,8 @@ export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--only ID,ID…] 
   --quick      each scenario for a second or two (CI); the numbers are not comparable
   --out DIR    where to write latest.md, latest.json and the charts
                (default bench/results, or bench/results/tmp with --quick)
-  --only IDS   run only these scenarios: unary, streaming, client, chat, fan-out, memory, startup
+  --only IDS   run only these scenarios: unary, streaming, client, auth, chat, fan-out,
+               memory, startup
   --profile    run fibchat's servers with --cpu-prof; profiles go to DIR/profiles
   --no-h2load  generate unary and streaming load with grpc-js agents even if h2load is installed
 `;

@@ -4,6 +4,8 @@ import type { AgentReport } from "./agent-report.js";
 /** Typed access to an agent's `--name=value` flags; a missing or malformed one throws. */
 export interface Flags {
   string(name: string): string;
+  /** The flag's value, or undefined when it was not given. */
+  optionalString(name: string): string | undefined;
   /** A finite number. */
   number(name: string): number;
 }
@@ -11,13 +13,18 @@ export interface Flags {
 /** Reads `--name=value` flags (the form `startAgent` writes). */
 export function readFlags(args: readonly string[]): Flags {
   const { values } = parseArgs({ args: [...args], strict: false });
-  const string = (name: string) => {
+  const optionalString = (name: string) => {
     const value = values[name];
-    if (typeof value !== "string") throw new Error(`agent flag --${name}=VALUE is missing`);
+    return typeof value === "string" ? value : undefined;
+  };
+  const string = (name: string) => {
+    const value = optionalString(name);
+    if (value === undefined) throw new Error(`agent flag --${name}=VALUE is missing`);
     return value;
   };
   return {
     string,
+    optionalString,
     number(name) {
       const value = Number(string(name));
       if (!Number.isFinite(value)) throw new Error(`agent flag --${name} is not a number`);

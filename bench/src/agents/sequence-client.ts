@@ -1,5 +1,6 @@
 import { createFibonacciClient } from "@fibchat/client";
-import type { FibonacciServiceClient } from "@fibchat/contracts/fibonacci/v1";
+import type { FibonacciServiceClient, GetSequenceResponse } from "@fibchat/contracts/fibonacci/v1";
+import type { Metadata, ServiceError } from "@grpc/grpc-js";
 import { fibonacciClient, OWN_CONNECTION } from "./clients.js";
 
 /**
@@ -16,8 +17,8 @@ export interface SequenceRequest {
 
 /** The two Fibonacci calls a load agent makes, whichever client makes them. */
 export interface SequenceClient {
-  /** GetSequence; resolves with how many numbers came back. */
-  get(request: SequenceRequest): Promise<number>;
+  /** GetSequence, with `metadata` when given; resolves with how many numbers came back. */
+  get(request: SequenceRequest, metadata?: Metadata): Promise<number>;
   /** StreamSequence read to its end; resolves with how many messages came. */
   stream(request: SequenceRequest): Promise<number>;
   close(): void;
@@ -41,7 +42,8 @@ function fibchatSequenceClient(target: string, retries: boolean): SequenceClient
     ...(retries ? {} : { retries: false }),
   });
   return {
-    get: async (request) => (await client.getSequence(request)).length,
+    get: async (request, metadata) =>
+      (await client.getSequence(request, metadata === undefined ? {} : { metadata })).length,
     async stream(request) {
       let messages = 0;
       for await (const _ of client.streamSequence(request)) messages++;
@@ -54,12 +56,13 @@ function fibchatSequenceClient(target: string, retries: boolean): SequenceClient
 function grpcSequenceClient(target: string): SequenceClient {
   const client: FibonacciServiceClient = fibonacciClient(target);
   return {
-    get: (request) =>
-      new Promise((resolve, reject) =>
-        client.getSequence(request, (error, response) =>
-          error ? reject(error) : resolve(response.numbers.length),
-        ),
-      ),
+    get: (request, metadata) =>
+      new Promise((resolve, reject) => {
+        const callback = (error: ServiceError | null, response: GetSequenceResponse) =>
+          error ? reject(error) : resolve(response.numbers.length);
+        if (metadata === undefined) client.getSequence(request, callback);
+        else client.getSequence(request, metadata, callback);
+      }),
     stream: (request) =>
       new Promise((resolve, reject) => {
         let messages = 0;

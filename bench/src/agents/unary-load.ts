@@ -2,6 +2,7 @@ import { connectionPlan } from "../load/connection-plan.js";
 import { createLatencyRecorder } from "../stats/latency-recorder.js";
 import { type Flags, readFlags } from "./agent-io.js";
 import type { AgentReport } from "./agent-report.js";
+import { readCallMetadata } from "./call-metadata.js";
 import { describeFailure } from "./clients.js";
 import { clientKind, type SequenceClient, sequenceClient } from "./sequence-client.js";
 
@@ -9,8 +10,9 @@ import { clientKind, type SequenceClient, sequenceClient } from "./sequence-clie
  * The grpc-js stand-in for h2load on unary calls, through `client` (the generated grpc-js client,
  * or `@fibchat/client`): `concurrency` closed-loop callers, spread over
  * connections as {@link connectionPlan} says, calling GetSequence for `warmup-ms` unmeasured, then
- * `duration-ms` measured. A call counts only if it started and ended inside the measured window,
- * and succeeds only with OK and `count` numbers.
+ * `duration-ms` measured, each call with the metadata {@link readCallMetadata} gives. A call
+ * counts only if it started and ended inside the measured window, and succeeds only with OK and
+ * `count` numbers.
  */
 export async function unaryLoad(args: readonly string[]): Promise<AgentReport> {
   const flags = readFlags(args);
@@ -20,6 +22,7 @@ export async function unaryLoad(args: readonly string[]): Promise<AgentReport> {
   const clients = Array.from({ length: plan.connections }, () =>
     sequenceClient(kind, flags.string("target")),
   );
+  const metadata = await readCallMetadata(flags);
   const window = measuredWindow(flags);
   const latency = createLatencyRecorder();
   let failures = 0;
@@ -28,7 +31,8 @@ export async function unaryLoad(args: readonly string[]): Promise<AgentReport> {
     while (performance.now() < window.end) {
       const startedAt = performance.now();
       try {
-        if ((await client.get(request)) !== request.count) throw new Error("wrong number count");
+        if ((await client.get(request, metadata())) !== request.count)
+          throw new Error("wrong number count");
         const endedAt = performance.now();
         if (startedAt >= window.start && endedAt <= window.end) latency.record(endedAt - startedAt);
       } catch (error) {

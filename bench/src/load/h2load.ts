@@ -81,7 +81,13 @@ export async function h2loadVersion(): Promise<string | undefined> {
  * HTTP 200 with no DATA. A sample is also checked with a real grpc-js client.
  */
 export function createH2loadGenerator(version: string, scratchDir: string): LoadGenerator {
-  const h2load = async (target: string, method: string, body: Buffer, flags: string[]) => {
+  const h2load = async (
+    target: string,
+    method: string,
+    body: Buffer,
+    flags: string[],
+    headers: Readonly<Record<string, string>> = {},
+  ) => {
     const bodyFile = join(scratchDir, `${method}.bin`);
     const logFile = join(scratchDir, `${method}.log`);
     await writeFile(bodyFile, body);
@@ -93,6 +99,7 @@ export function createH2loadGenerator(version: string, scratchDir: string): Load
         `--data=${bodyFile}`,
         "--header=content-type: application/grpc",
         "--header=te: trailers",
+        ...Object.entries(headers).map(([name, value]) => `--header=${name}: ${value}`),
         `--log-file=${logFile}`,
         `http://${target}/fibonacci.v1.FibonacciService/${method}`,
       ],
@@ -106,6 +113,7 @@ export function createH2loadGenerator(version: string, scratchDir: string): Load
     request: SequenceRequest,
     method: "unary" | "stream",
     run: { summary: H2loadSummary; log: string; seconds: number; responseBytes: number },
+    headers: Readonly<Record<string, string>> = {},
   ): Promise<LoadResult> => {
     const { summary } = run;
     const failures = summary.failed + summary.errored + summary.timeout;
@@ -113,7 +121,7 @@ export function createH2loadGenerator(version: string, scratchDir: string): Load
       Math.floor(summary.dataBytes / run.responseBytes) < summary.succeeded &&
         `h2load received ${summary.dataBytes} DATA bytes, fewer than ${summary.succeeded} full answers of ${run.responseBytes}: some were gRPC errors`,
       failures > 0 && `${failures} h2load requests failed, errored or timed out`,
-      await verifyResponses(target, request, method),
+      await verifyResponses(target, request, method, headers),
     ].filter((problem) => typeof problem === "string");
     return {
       completed: summary.succeeded,
@@ -125,17 +133,32 @@ export function createH2loadGenerator(version: string, scratchDir: string): Load
 
   return {
     description: `${version} (gRPC framing; answers checked by DATA size and a grpc-js sample)`,
-    async unary(target, { request, concurrency, warmupMs, durationMs }) {
+    rotatesBearerTokens: false,
+    async unary(
+      target,
+      { request, concurrency, warmupMs, durationMs, headers = {}, bearerTokens },
+    ) {
+      if (bearerTokens !== undefined) {
+        throw new Error("h2load sends the same headers on every call: it cannot rotate tokens");
+      }
       const { connections, callsPerConnection } = connectionPlan(concurrency);
       const body = grpcFrame(GetSequenceRequest.encode(request).finish());
       const shape = [`-c${connections}`, `-m${callsPerConnection}`];
-      await h2load(target, "GetSequence", body, [...shape, `-D${warmupMs}ms`]);
-      const measured = await h2load(target, "GetSequence", body, [...shape, `-D${durationMs}ms`]);
-      return result(target, request, "unary", {
-        ...measured,
-        seconds: durationMs / 1000,
-        responseBytes: unaryResponseBytes(request),
-      });
+      await h2load(target, "GetSequence", body, [...shape, `-D${warmupMs}ms`], headers);
+      const measured = await h2load(
+        target,
+        "GetSequence",
+        body,
+        [...shape, `-D${durationMs}ms`],
+        headers,
+      );
+      return result(
+        target,
+        request,
+        "unary",
+        { ...measured, seconds: durationMs / 1000, responseBytes: unaryResponseBytes(request) },
+        headers,
+      );
     },
     async stream(target, { request, concurrency, warmupStreams, streams }) {
       const { connections, callsPerConnection } = connectionPlan(concurrency);

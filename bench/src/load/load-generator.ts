@@ -16,6 +16,14 @@ export interface UnaryLoad {
   readonly durationMs: number;
   /** The client a grpc-js load agent calls through (h2load speaks HTTP/2 itself). */
   readonly client?: ClientKind;
+  /** Metadata sent with every call, e.g. `{ authorization: "Bearer …" }`; none when absent. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Tokens sent as `authorization: Bearer <token>`, the next one on each call, round and round;
+   * only where {@link LoadGenerator.rotatesBearerTokens} holds. Overrides an `authorization`
+   * in {@link headers}.
+   */
+  readonly bearerTokens?: readonly string[];
 }
 
 /** A fixed number of StreamSequence calls, each read to its end. */
@@ -43,6 +51,8 @@ export interface LoadResult {
 export interface LoadGenerator {
   /** What generated the load, as the report names it. */
   readonly description: string;
+  /** Whether {@link UnaryLoad.bearerTokens} is honoured: h2load sends the same headers on every call. */
+  readonly rotatesBearerTokens: boolean;
   unary(target: string, load: UnaryLoad): Promise<LoadResult>;
   stream(target: string, load: StreamLoad): Promise<LoadResult>;
 }

@@ -1,3 +1,4 @@
+import { authCostScenario } from "./auth-cost.js";
 import type { Scenario } from "./bench-context.js";
 import { chatThroughputScenario } from "./chat-throughput.js";
 import { clientOverheadScenario } from "./client-overhead.js";
@@ -12,6 +13,7 @@ export const SCENARIOS: readonly Scenario[] = [
   unaryScenario,
   streamingScenario,
   clientOverheadScenario,
+  authCostScenario,
   chatThroughputScenario,
   fanOutScenario,
   slowReadersScenario,
