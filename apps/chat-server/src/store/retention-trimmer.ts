@@ -55,8 +55,9 @@ export function startRetention(options: RetentionOptions): Retention {
         if (stopped) return total;
         const removed = await store.trimRoom(room, policy, now(), batch);
         total += removed;
-        if (removed < batch) break;
+        // A SQLite step runs synchronously: let posts in between steps, and between rooms.
         await nextTurn();
+        if (removed < batch) break;
       }
     }
     return total;

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RetainingStore } from "../store/message-retention.js";
 import type { AppendInput, StoredMessage } from "../store/message-store.js";
@@ -158,8 +159,9 @@ export function describeRetentionContract(name: string, backend: RetainingBacken
           expect(kept.slice(0, Number(lastId - removedThrough))).toEqual(
             range(Number(removedThrough) + 1, Number(lastId)),
           );
-          expect(lastId - removedThrough).toBeGreaterThanOrEqual(0n);
           steps++;
+          // Posts commit on timers (SQLite's group commit): a loop of resolved promises would starve them.
+          await nextTurn();
         }
       })();
       const results = await Promise.all(

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { describeMessageStoreContract } from "../../test-support/message-store-contract.js";
+import { describeRetentionContract } from "../../test-support/retention-contract.js";
 import type { MessageStore } from "../message-store.js";
 import {
   defaultSqliteDriver,
@@ -39,6 +40,13 @@ it("uses node:sqlite by default wherever this Node has it", () => {
 
 describe.each(drivers)("createSqliteStore on %s", (driver) => {
   describeMessageStoreContract(`createSqliteStore (${driver})`, {
+    createStorage: () => {
+      const path = freshPath();
+      return () => createSqliteStore({ path, driver });
+    },
+    persistent: true,
+  });
+  describeRetentionContract(`createSqliteStore (${driver})`, {
     createStorage: () => {
       const path = freshPath();
       return () => createSqliteStore({ path, driver });
