@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { describeMessageStoreContract } from "../test-support/message-store-contract.js";
 import { describeWithRedis, startRedis, type TestRedis } from "../test-support/redis-server.js";
+import { describeRetentionContract } from "../test-support/retention-contract.js";
 import {
   type AppendInput,
   type MessageStore,
@@ -77,6 +78,14 @@ describeWithRedis("createRedisStore", { timeout: 10_000 }, () => {
   }
 
   describeMessageStoreContract("createRedisStore", {
+    createStorage: () => {
+      const namespace = freshNamespace();
+      return () => createRedisStore({ url: redis.url, namespace });
+    },
+    persistent: true,
+  });
+
+  describeRetentionContract("createRedisStore", {
     createStorage: () => {
       const namespace = freshNamespace();
       return () => createRedisStore({ url: redis.url, namespace });
