@@ -2,20 +2,34 @@ import { ChatServiceService } from "@fibchat/contracts/chat/v1";
 import { type ConfigOf, createServerApp, type Logger, type ServerApp } from "@fibchat/server-kit";
 import type { chatServerOptions } from "./chat-options.js";
 import { openStore } from "./open-store.js";
+import { describeRetention, retentionPolicyOf } from "./retention-policy.js";
 import { type ConnectedSessions, createConnectedSessions } from "./room-feed/index.js";
 import { type ChatLimits, createChatLimits } from "./service/chat-limits.js";
 import { type ChatMetrics, createChatMetrics } from "./service/chat-metrics.js";
 import { createChatService } from "./service/chat-service.js";
-import type { MessageStore } from "./store/index.js";
+import {
+  type RetainingStore,
+  type Retention,
+  retainsEverything,
+  startRetention,
+} from "./store/index.js";
 import { describeStoreLocation } from "./store-location.js";
 
 /** The parsed configuration of the chat server. */
 export type ChatServerConfig = ConfigOf<typeof chatServerOptions>;
 
+/** What {@link createChatServer} takes besides its configuration. */
+export interface ChatServerOptions {
+  /** The clock retention by age compares with; default the system's. */
+  readonly now?: () => Date;
+}
+
 /** A chat server and the parts tests look into. */
 export interface ChatServer {
   readonly app: ServerApp;
-  readonly store: MessageStore;
+  readonly store: RetainingStore;
+  /** The background trimmer; undefined when retention is off. */
+  readonly retention: Retention | undefined;
   readonly sessions: ConnectedSessions;
   readonly metrics: ChatMetrics;
   readonly limits: ChatLimits;
@@ -27,14 +41,39 @@ export interface ChatServer {
  * again once it is back. Shutting the app down ends open sessions with `UNAVAILABLE`, then
  * flushes and closes the store.
  */
-export async function createChatServer(config: ChatServerConfig, log: Logger): Promise<ChatServer> {
+export async function createChatServer(
+  config: ChatServerConfig,
+  log: Logger,
+  options: ChatServerOptions = {},
+): Promise<ChatServer> {
   const store = await openStore(config.store, log);
-  log.info({ store: describeStoreLocation(config.store) }, "store open");
+  log.info(
+    { store: describeStoreLocation(config.store), retention: describeRetention(config) },
+    "store open",
+  );
+  const policy = retentionPolicyOf(config);
+  const retention = retainsEverything(policy)
+    ? undefined
+    : startRetention({
+        store,
+        policy,
+        intervalMs: config.retentionInterval,
+        ...(options.now === undefined ? {} : { now: options.now }),
+        onTrimmed: (removed) => log.info({ removed }, "retention removed old messages"),
+        onError: (error) => log.warn({ err: error }, "retention pass failed; the next one retries"),
+      });
   const sessions = createConnectedSessions();
   const metrics = createChatMetrics();
   // Per instance: a cluster-wide limit would have to count in the shared store (README, Limits).
   const limits = createChatLimits(config);
-  const app = createServerApp({ config, log, onShutdown: () => store.close() });
+  const app = createServerApp({
+    config,
+    log,
+    onShutdown: async () => {
+      await retention?.stop();
+      await store.close();
+    },
+  });
   app.addService(
     ChatServiceService,
     createChatService({
@@ -43,6 +82,7 @@ export async function createChatServer(config: ChatServerConfig, log: Logger): P
       runtime: app.runtime,
       maxQueue: config.maxQueue,
       maxTextBytes: config.maxTextBytes,
+      retention: describeRetention(config),
       metrics,
       limits,
     }),
@@ -58,5 +98,5 @@ export async function createChatServer(config: ChatServerConfig, log: Logger): P
     if (available) log.info("message store reachable again; health is SERVING");
     else log.warn("message store unreachable; health is NOT_SERVING until it is back");
   });
-  return { app, store, sessions, metrics, limits };
+  return { app, store, retention, sessions, metrics, limits };
 }

@@ -3,8 +3,8 @@ import {
   createMemoryStore,
   createRedisStore,
   createSqliteStore,
-  type MessageStore,
   MessageStoreUnavailableError,
+  type RetainingStore,
 } from "./store/index.js";
 import { describeStoreLocation, type StoreLocation } from "./store-location.js";
 
@@ -12,7 +12,7 @@ import { describeStoreLocation, type StoreLocation } from "./store-location.js";
  * Opens the store `--store` names. A store that cannot be opened, including a Redis server that
  * cannot be reached at start, is a configuration error: the process exits 2 saying why.
  */
-export async function openStore(location: StoreLocation, log: Logger): Promise<MessageStore> {
+export async function openStore(location: StoreLocation, log: Logger): Promise<RetainingStore> {
   switch (location.kind) {
     case "memory":
       return createMemoryStore();

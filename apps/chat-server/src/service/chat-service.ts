@@ -6,17 +6,20 @@ import type {
 import { type AdapterRuntime, bidiStreaming, serverStreaming, unary } from "@fibchat/server-kit";
 import type { ConnectedSessions } from "../room-feed/index.js";
 import { parseRoom } from "../rules/index.js";
-import type { MessageStore } from "../store/index.js";
+import type { RetainingStore } from "../store/index.js";
 import type { ChatLimits } from "./chat-limits.js";
 import type { ChatMetrics } from "./chat-metrics.js";
 import { createChatSession } from "./chat-session.js";
 import { createGetMessages } from "./get-messages.js";
 import { required } from "./request-rules.js";
-import { withUnavailableStatus } from "./unavailable-status.js";
+import { withRetentionStatus } from "./retention-status.js";
+import { asStatus, withUnavailableStatus } from "./unavailable-status.js";
 
 /** Dependencies of {@link createChatService}. */
 export interface ChatServiceDeps {
-  readonly store: MessageStore;
+  readonly store: RetainingStore;
+  /** The retention flags in force, as an `OUT_OF_RANGE` answer names them. */
+  readonly retention: string;
   readonly sessions: ConnectedSessions;
   readonly runtime: AdapterRuntime;
   /** `--max-queue`: how far a reader may fall behind. */
@@ -34,13 +37,18 @@ export interface ChatServiceDeps {
  */
 export function createChatService(deps: ChatServiceDeps): ChatServiceServer {
   const { sessions, runtime } = deps;
-  const store = withUnavailableStatus(deps.store);
+  const store = withUnavailableStatus(withRetentionStatus(deps.store, deps.retention));
   const served = { ...deps, store };
+  const idRange = (room: string) => asStatus(deps.store.idRange(room));
 
   async function getStats({ room }: GetStatsRequest): Promise<GetStatsResponse> {
     const name = room === "" ? undefined : required(parseRoom(room));
     const { messageCount, roomCount } = await store.stats(name);
-    return { messageCount, roomCount, connectedClients: sessions.count(name) };
+    const connectedClients = sessions.count(name);
+    if (name === undefined) return { messageCount, roomCount, connectedClients };
+    // Ids are never reused and retention removes the oldest: the count is not the last id.
+    const { lastId } = await idRange(name);
+    return { messageCount, roomCount, connectedClients, lastId };
   }
 
   return {

@@ -21,7 +21,8 @@ export function withUnavailableStatus(store: MessageStore): MessageStore {
   };
 }
 
-function asStatus<T>(call: Promise<T>): Promise<T> {
+/** `call`, rejecting with `UNAVAILABLE` as {@link withUnavailableStatus} does when the storage is unreachable. */
+export function asStatus<T>(call: Promise<T>): Promise<T> {
   return call.catch((error: unknown) => {
     if (!(error instanceof MessageStoreUnavailableError)) throw error;
     throw new RpcError(status.UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE, { cause: error });
