@@ -22,6 +22,7 @@ export type { ClientOptions, TlsOptions } from "./client-options.js";
 export {
   FibchatError,
   isConnectionRefused,
+  MessagesRemovedError,
   PostRejectedError,
   type StatusName,
   toFibchatError,
