@@ -6,6 +6,7 @@ import {
   DEFAULT_POST_BURST,
   DEFAULT_POST_RATE,
 } from "./service/chat-limits.js";
+import { DEFAULT_TRIM_INTERVAL_MS } from "./store/index.js";
 import { DEFAULT_PRESENCE_TTL_MS } from "./store/redis-presence.js";
 import { parseStoreLocation, type StoreLocation } from "./store-location.js";
 
@@ -88,7 +89,50 @@ const chatOnly = {
     },
     formatDefault: parsers.formatDuration,
   } satisfies OptionSpec<number>,
+  retainMessages: {
+    kind: "value",
+    flag: "retain-messages",
+    env: "FIBCHAT_CHAT_RETAIN_MESSAGES",
+    valueName: "N",
+    description:
+      "keep at most the newest N messages per room, removing older ones in the background; reads from before the oldest kept get OUT_OF_RANGE. 0: keep all",
+    default: 0,
+    parse: parsers.integer(0, Number.MAX_SAFE_INTEGER),
+    formatDefault: () => "0 (keep all)",
+  } satisfies OptionSpec<number>,
+  retainFor: {
+    kind: "value",
+    flag: "retain-for",
+    env: "FIBCHAT_CHAT_RETAIN_FOR",
+    valueName: "DURATION",
+    description:
+      "remove messages older than this (30d, 12h …) in the background; reads from before the oldest kept get OUT_OF_RANGE. 0 or off: keep all",
+    default: 0,
+    parse: retentionAge,
+    formatDefault: () => "off",
+  } satisfies OptionSpec<number>,
+  retentionInterval: {
+    kind: "value",
+    flag: "retention-interval",
+    env: "FIBCHAT_CHAT_RETENTION_INTERVAL",
+    valueName: "DURATION",
+    description:
+      "pause between two background retention passes (each removes at most 500 messages per room and transaction); unused without --retain-messages or --retain-for",
+    default: DEFAULT_TRIM_INTERVAL_MS,
+    parse: parsers.duration,
+    formatDefault: parsers.formatDuration,
+  } satisfies OptionSpec<number>,
 };
+
+/** Reads a retention age: a duration, or 0 or `off` for none. */
+function retentionAge(raw: string): number {
+  if (raw.trim() === "off") return 0;
+  const ms = parsers.duration(raw);
+  if (ms !== 0 && ms < 1_000) {
+    throw new ConfigError(`--retain-for ${raw} is under a second: give 0 (off) or a longer age`);
+  }
+  return ms;
+}
 
 /** Every option of `fibchat-chat-server`: the common server options and its own. */
 export const chatServerOptions = { ...serverOptions("FIBCHAT_CHAT", DEFAULT_PORT), ...chatOnly };

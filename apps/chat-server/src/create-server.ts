@@ -3,21 +3,37 @@ import { type ConfigOf, createServerApp, type Logger, type ServerApp } from "@fi
 import type { chatServerOptions } from "./chat-options.js";
 import { openStorage } from "./open-storage.js";
 import type { PresenceRegistry } from "./presence/index.js";
+import { describeRetention, retentionPolicyOf } from "./retention-policy.js";
 import { type ConnectedSessions, createConnectedSessions } from "./room-feed/index.js";
 import { type ChatLimits, createChatLimits } from "./service/chat-limits.js";
 import { type ChatMetrics, createChatMetrics } from "./service/chat-metrics.js";
 import { createChatService } from "./service/chat-service.js";
-import type { MessageStore } from "./store/index.js";
+import {
+  type RetainingStore,
+  type Retention,
+  retainsEverything,
+  startRetention,
+} from "./store/index.js";
 import { describeStoreLocation } from "./store-location.js";
 
 /** The parsed configuration of the chat server. */
 export type ChatServerConfig = ConfigOf<typeof chatServerOptions>;
 
+/** What {@link createChatServer} takes besides its configuration. */
+export interface ChatServerOptions {
+  /** The clock retention by age compares with; default the system's. */
+  readonly now?: () => Date;
+  /** The post rate limit's clock, in milliseconds; default `performance.now`. */
+  readonly rateClock?: () => number;
+}
+
 /** A chat server and the parts tests look into. */
 export interface ChatServer {
   readonly app: ServerApp;
-  readonly store: MessageStore;
+  readonly store: RetainingStore;
   readonly presence: PresenceRegistry;
+  /** The background trimmer; undefined when retention is off. */
+  readonly retention: Retention | undefined;
   readonly sessions: ConnectedSessions;
   readonly metrics: ChatMetrics;
   readonly limits: ChatLimits;
@@ -32,17 +48,37 @@ export interface ChatServer {
 export async function createChatServer(
   config: ChatServerConfig,
   log: Logger,
-  /** The rate limit's clock in milliseconds; tests drive their own. */
-  now?: () => number,
+  options: ChatServerOptions = {},
 ): Promise<ChatServer> {
   const storage = await openStorage(config.store, log, { presenceTtlMs: config.presenceTtlMs });
   const { store, presence, rooms } = storage;
-  log.info({ store: describeStoreLocation(config.store) }, "store open");
+  log.info(
+    { store: describeStoreLocation(config.store), retention: describeRetention(config) },
+    "store open",
+  );
+  const policy = retentionPolicyOf(config);
+  const retention = retainsEverything(policy)
+    ? undefined
+    : startRetention({
+        store,
+        policy,
+        intervalMs: config.retentionInterval,
+        ...(options.now === undefined ? {} : { now: options.now }),
+        onTrimmed: (removed) => log.info({ removed }, "retention removed old messages"),
+        onError: (error) => log.warn({ err: error }, "retention pass failed; the next one retries"),
+      });
   const sessions = createConnectedSessions();
   const metrics = createChatMetrics();
   // Per instance: a cluster-wide limit would have to count in the shared store (README, Limits).
-  const limits = createChatLimits(config, now);
-  const app = createServerApp({ config, log, onShutdown: () => storage.close() });
+  const limits = createChatLimits(config, options.rateClock);
+  const app = createServerApp({
+    config,
+    log,
+    onShutdown: async () => {
+      await retention?.stop();
+      await storage.close();
+    },
+  });
   app.addService(
     ChatServiceService,
     createChatService({
@@ -51,6 +87,7 @@ export async function createChatServer(
       runtime: app.runtime,
       maxQueue: config.maxQueue,
       maxTextBytes: config.maxTextBytes,
+      retention: describeRetention(config),
       metrics,
       limits,
       presence,
@@ -74,5 +111,5 @@ export async function createChatServer(
     if (available) log.info("message store reachable again; health is SERVING");
     else log.warn("message store unreachable; health is NOT_SERVING until it is back");
   });
-  return { app, store, presence, sessions, metrics, limits };
+  return { app, store, presence, retention, sessions, metrics, limits };
 }

@@ -146,6 +146,7 @@ for (const mode of MODES)
         messageCount: 42n,
         roomCount: 1,
         connectedClients: 1,
+        lastId: 42n,
       });
       expect(await getStats(b.client, "scale", bob.metadata)).toMatchObject({
         messageCount: 42n,

@@ -4,7 +4,7 @@ import { createLocalPresence, type PresenceRegistry } from "./presence/index.js"
 import {
   createMemoryRoomCatalog,
   createSqliteRoomCatalog,
-  type MessageStore,
+  type RetainingStore,
   type RoomCatalog,
 } from "./store/index.js";
 import type { StreamEntry } from "./store/redis-entries.js";
@@ -14,7 +14,7 @@ import type { StoreLocation } from "./store-location.js";
 
 /** What a chat server keeps in its store: messages, presence, and the list of rooms. */
 export interface ChatStorage {
-  readonly store: MessageStore;
+  readonly store: RetainingStore;
   readonly presence: PresenceRegistry;
   readonly rooms: RoomCatalog;
   /** Closes presence (ending this instance's), the catalog, then the store. */

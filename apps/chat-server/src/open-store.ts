@@ -3,8 +3,8 @@ import {
   createMemoryStore,
   createRedisStore,
   createSqliteStore,
-  type MessageStore,
   MessageStoreUnavailableError,
+  type RetainingStore,
 } from "./store/index.js";
 import type { StreamEntry } from "./store/redis-entries.js";
 import { describeStoreLocation, type StoreLocation } from "./store-location.js";
@@ -20,7 +20,7 @@ export async function openStore(
   onOtherEvent?: (entry: StreamEntry) => void,
   /** For Redis: the keys' namespace, when not the default (tests). */
   namespace?: string,
-): Promise<MessageStore> {
+): Promise<RetainingStore> {
   switch (location.kind) {
     case "memory":
       return createMemoryStore();

@@ -24,13 +24,13 @@ export async function interactiveChat(context: CliContext, identity: ChatIdentit
   const style = context.style.stdout;
   const { stdin, stdout } = context.io;
 
-  // Ids are 1, 2, 3 … per room and never reused (chat.proto), so the count is the last id and
-  // replaying after `count - HISTORY_SIZE` shows the recent history with no gap before live ones.
+  // Ids are never reused, and retention removes a room's oldest messages: the count is not the
+  // last id once it has. Replaying after `lastId - HISTORY_SIZE` shows the recent history with no
+  // gap before live ones, unless retention removed some of it; then from the oldest kept.
   const stats = await explained(endpoint, () =>
     client.stats({ room }, context.callOptions({ deadline: true })),
   );
-  const history = BigInt(HISTORY_SIZE);
-  const replayAfterId = stats.messageCount > history ? stats.messageCount - history : 0n;
+  const { replayAfterId, removedThrough } = historyStart(stats);
 
   // Join and leave lines that come before the screen exists wait for it.
   const early: string[] = [];
@@ -64,6 +64,13 @@ export async function interactiveChat(context: CliContext, identity: ChatIdentit
   })();
   // A failure reaches the run through `session.closed`.
   shown.catch(() => {});
+  if (removedThrough > 0n && replayAfterId === removedThrough) {
+    show(
+      style.dim(
+        `fibchat: messages before #${removedThrough + 1n} were removed by retention; showing from #${removedThrough + 1n}`,
+      ),
+    );
+  }
   show(style.dim(`joined #${room} as ${author}; /who lists who is here, /quit or Ctrl-D leaves`));
   for (const line of early.splice(0)) show(line);
 
@@ -110,4 +117,19 @@ export async function interactiveChat(context: CliContext, identity: ChatIdentit
   } catch (error) {
     throw rpcFailure(error, endpoint);
   }
+}
+
+/**
+ * Where the history shown on joining starts: the last `HISTORY_SIZE` messages, or fewer when
+ * retention removed the ones before (`removedThrough`, 0 when nothing was). A server older than
+ * retention sends no `lastId`; its count is the last id.
+ */
+export function historyStart(stats: {
+  readonly messageCount: bigint;
+  readonly lastId?: bigint | undefined;
+}): { readonly replayAfterId: bigint; readonly removedThrough: bigint } {
+  const lastId = stats.lastId ?? stats.messageCount;
+  const removedThrough = lastId - stats.messageCount;
+  const recent = lastId - BigInt(HISTORY_SIZE);
+  return { replayAfterId: recent > removedThrough ? recent : removedThrough, removedThrough };
 }

@@ -2,6 +2,9 @@ import { type ServiceError, status } from "@grpc/grpc-js";
 
 const REFUSED = "(connection refused)";
 
+/** The trailer in which the chat server names the oldest message a room still keeps. */
+const OLDEST_ID_TRAILER = "fibchat-oldest-id";
+
 /** A gRPC status by name, as `status` in `@grpc/grpc-js` spells it (`UNAVAILABLE`). */
 export type StatusName = keyof typeof status;
 
@@ -39,6 +42,12 @@ export function toFibchatError(error: unknown, target: string): FibchatError {
     const code = statusName(error.code);
     if (error.code === status.UNAVAILABLE && /ECONNREFUSED/.test(error.details)) {
       return new FibchatError(code, `server not reachable at ${target} ${REFUSED}`, target, {
+        cause: error,
+      });
+    }
+    const oldestId = error.metadata?.get(OLDEST_ID_TRAILER)[0];
+    if (code === "OUT_OF_RANGE" && typeof oldestId === "string" && /^[0-9]+$/.test(oldestId)) {
+      return new MessagesRemovedError(oneLine(error.details), BigInt(oldestId), target, {
         cause: error,
       });
     }
@@ -110,5 +119,24 @@ export class PostRejectedError extends FibchatError {
   ) {
     const fallback = retryAfterMs === undefined ? "INVALID_ARGUMENT" : "RESOURCE_EXHAUSTED";
     super(code === undefined ? fallback : statusName(code), reason, target);
+  }
+}
+
+/**
+ * A read or replay asked for messages that the chat server's retention (`--retain-messages`,
+ * `--retain-for`) has removed: code `OUT_OF_RANGE`, never a silent gap. Read again after
+ * `oldestId - 1n` to go on from the oldest message kept, or from 0 for every message kept.
+ */
+export class MessagesRemovedError extends FibchatError {
+  override readonly name = "MessagesRemovedError";
+
+  constructor(
+    details: string,
+    /** The oldest message the room still keeps (its next id, if retention emptied it). */
+    readonly oldestId: bigint,
+    target: string,
+    options?: { readonly cause?: unknown },
+  ) {
+    super("OUT_OF_RANGE", details, target, options);
   }
 }

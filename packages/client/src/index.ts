@@ -24,6 +24,7 @@ export type { ClientOptions, TlsOptions } from "./client-options.js";
 export {
   FibchatError,
   isConnectionRefused,
+  MessagesRemovedError,
   PostRejectedError,
   type StatusName,
   toFibchatError,

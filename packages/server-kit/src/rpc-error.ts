@@ -17,12 +17,23 @@ export class RpcError extends Error {
   readonly code: status;
   /** How long the client should wait before retrying, sent as {@link RETRY_PUSHBACK_TRAILER}. */
   readonly retryAfterMs: number | undefined;
+  /** Trailers sent with the status, so programs can act on a failure without parsing its text. */
+  readonly trailers: Readonly<Record<string, string>>;
 
-  constructor(code: status, message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
+  constructor(
+    code: status,
+    message: string,
+    options?: {
+      cause?: unknown;
+      retryAfterMs?: number;
+      trailers?: Readonly<Record<string, string>>;
+    },
+  ) {
     super(message, options);
     this.name = "RpcError";
     this.code = code;
     this.retryAfterMs = options?.retryAfterMs;
+    this.trailers = options?.trailers ?? {};
   }
 }
 
@@ -30,7 +41,7 @@ export class RpcError extends Error {
 export interface PublicStatus {
   readonly code: status;
   readonly details: string;
-  /** Trailers sent with the status (the retry hint), when there are any. */
+  /** Trailers sent with the status (the retry hint, an error's own), when there are any. */
   readonly metadata?: Metadata;
 }
 
@@ -44,10 +55,14 @@ export const INTERNAL_ERROR_MESSAGE = "internal server error; the server log has
  */
 export function toPublicStatus(error: unknown): PublicStatus {
   if (error instanceof RpcError) {
-    const { code, message: details, retryAfterMs } = error;
-    if (retryAfterMs === undefined) return { code, details };
+    const { code, message: details, retryAfterMs, trailers } = error;
+    const entries = Object.entries(trailers);
+    if (retryAfterMs === undefined && entries.length === 0) return { code, details };
     const metadata = new Metadata();
-    metadata.set(RETRY_PUSHBACK_TRAILER, String(Math.max(0, Math.ceil(retryAfterMs))));
+    for (const [key, value] of entries) metadata.set(key, value);
+    if (retryAfterMs !== undefined) {
+      metadata.set(RETRY_PUSHBACK_TRAILER, String(Math.max(0, Math.ceil(retryAfterMs))));
+    }
     return { code, details, metadata };
   }
   return { code: status.INTERNAL, details: INTERNAL_ERROR_MESSAGE };

@@ -71,7 +71,7 @@ describe("--post-rate and --post-burst", () => {
   it("reject the posts beyond the burst with the reason, store none of them, keep the session, and store a rejected post sent again after the refill once", async () => {
     // The bucket's own clock, moved by the test: no refill happens unless the test says so.
     let clock = 0;
-    const { client } = await start({ postRate: 1, postBurst: 3, now: () => clock });
+    const { client } = await start({ postRate: 1, postBurst: 3, rateClock: () => clock });
     const session = join(client, "limited");
     const ids = ["p1", "p2", "p3", "p4", "p5"];
     for (const id of ids) session.post(`text ${id}`, id);

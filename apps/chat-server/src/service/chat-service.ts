@@ -7,7 +7,7 @@ import { type AdapterRuntime, bidiStreaming, serverStreaming, unary } from "@fib
 import type { PresenceRegistry } from "../presence/index.js";
 import type { ConnectedSessions } from "../room-feed/index.js";
 import { parseRoom } from "../rules/index.js";
-import type { MessageStore, RoomCatalog } from "../store/index.js";
+import type { RetainingStore, RoomCatalog } from "../store/index.js";
 import type { ChatLimits } from "./chat-limits.js";
 import type { ChatMetrics } from "./chat-metrics.js";
 import { createChatSession } from "./chat-session.js";
@@ -15,11 +15,14 @@ import { createGetMessages } from "./get-messages.js";
 import { createListMembers } from "./list-members.js";
 import { createListRooms } from "./list-rooms.js";
 import { required } from "./request-rules.js";
-import { withUnavailableStatus } from "./unavailable-status.js";
+import { withRetentionStatus } from "./retention-status.js";
+import { asStatus, withUnavailableStatus } from "./unavailable-status.js";
 
 /** Dependencies of {@link createChatService}. */
 export interface ChatServiceDeps {
-  readonly store: MessageStore;
+  readonly store: RetainingStore;
+  /** The retention flags in force, as an `OUT_OF_RANGE` answer names them. */
+  readonly retention: string;
   readonly sessions: ConnectedSessions;
   readonly runtime: AdapterRuntime;
   /** `--max-queue`: how far a reader may fall behind. */
@@ -41,13 +44,18 @@ export interface ChatServiceDeps {
  */
 export function createChatService(deps: ChatServiceDeps): ChatServiceServer {
   const { sessions, runtime } = deps;
-  const store = withUnavailableStatus(deps.store);
+  const store = withUnavailableStatus(withRetentionStatus(deps.store, deps.retention));
   const served = { ...deps, store };
+  const idRange = (room: string) => asStatus(deps.store.idRange(room));
 
   async function getStats({ room }: GetStatsRequest): Promise<GetStatsResponse> {
     const name = room === "" ? undefined : required(parseRoom(room));
     const { messageCount, roomCount } = await store.stats(name);
-    return { messageCount, roomCount, connectedClients: sessions.count(name) };
+    const connectedClients = sessions.count(name);
+    if (name === undefined) return { messageCount, roomCount, connectedClients };
+    // Ids are never reused and retention removes the oldest: the count is not the last id.
+    const { lastId } = await idRange(name);
+    return { messageCount, roomCount, connectedClients, lastId };
   }
 
   return {

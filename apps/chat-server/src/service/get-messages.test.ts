@@ -107,7 +107,7 @@ describe("GetStats", () => {
     expect(history.messageCount).toBeGreaterThanOrEqual(30n);
     expect(history.roomCount).toBe(1);
     const empty = await getStats(chat.client, "nobody-here");
-    expect(empty).toEqual({ messageCount: 0n, roomCount: 0, connectedClients: 0 });
+    expect(empty).toEqual({ messageCount: 0n, roomCount: 0, connectedClients: 0, lastId: 0n });
     const all = await getStats(chat.client, "");
     expect(all.roomCount).toBe(2);
     expect(all.messageCount).toBe(

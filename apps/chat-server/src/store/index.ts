@@ -1,5 +1,12 @@
 export { createMemoryRoomCatalog } from "./memory-room-catalog.js";
-export { createMemoryStore } from "./memory-store.js";
+export { createMemoryStore, type MemoryStoreOptions } from "./memory-store.js";
+export {
+  type MessageRetention,
+  type RetainingStore,
+  type RetentionPolicy,
+  type RoomIdRange,
+  retainsEverything,
+} from "./message-retention.js";
 export {
   type AppendInput,
   type AppendResult,
@@ -12,6 +19,13 @@ export {
   type StoreStats,
 } from "./message-store.js";
 export { createRedisStore, type RedisStoreOptions } from "./redis-store.js";
+export {
+  DEFAULT_TRIM_BATCH,
+  DEFAULT_TRIM_INTERVAL_MS,
+  type Retention,
+  type RetentionOptions,
+  startRetention,
+} from "./retention-trimmer.js";
 export type { RoomCatalog, StoredRoom } from "./room-catalog.js";
 export { createSqliteRoomCatalog } from "./sqlite/sqlite-room-catalog.js";
 export {

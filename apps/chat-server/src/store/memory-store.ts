@@ -1,20 +1,32 @@
 import { createListenerSet } from "./listener-set.js";
+import { type RetainingStore, type RoomIdRange, retentionFloor } from "./message-retention.js";
 import {
   type AppendInput,
   assertReadLimit,
-  type MessageStore,
   MessageStoreClosedError,
   type StoredMessage,
 } from "./message-store.js";
 
+/** How to create a {@link createMemoryStore} store. */
+export interface MemoryStoreOptions {
+  /** The clock that stamps `sentAt`; default the system's. For tests of retention by age. */
+  readonly now?: () => Date;
+}
+
+interface Room {
+  /** The kept messages: message `id` sits at index `id - removedThrough - 1`. */
+  messages: StoredMessage[];
+  removedThrough: bigint;
+}
+
 /**
- * Creates a {@link MessageStore} that keeps everything in this process's
- * memory: for tests and throwaway servers. "Durable" here means only "until
- * the process exits"; nothing is shared with other instances.
+ * Creates a {@link RetainingStore} that keeps everything in this process's memory: for tests
+ * and throwaway servers. "Durable" here means only "until the process exits"; nothing is shared
+ * with other instances.
  */
-export function createMemoryStore(): MessageStore {
-  // Ids are 1..n with no deletions, so message `id` sits at index `id - 1`.
-  const rooms = new Map<string, StoredMessage[]>();
+export function createMemoryStore(options: MemoryStoreOptions = {}): RetainingStore {
+  const now = options.now ?? (() => new Date());
+  const rooms = new Map<string, Room>();
   const byClientMessageId = new Map<string, StoredMessage>();
   const listeners = createListenerSet();
   let closed = false;
@@ -27,6 +39,14 @@ export function createMemoryStore(): MessageStore {
     if (closed) throw new MessageStoreClosedError();
   }
 
+  function idRangeOf(room: Room | undefined): RoomIdRange {
+    if (room === undefined) return { lastId: 0n, removedThrough: 0n };
+    return {
+      lastId: room.removedThrough + BigInt(room.messages.length),
+      removedThrough: room.removedThrough,
+    };
+  }
+
   return {
     async append(input) {
       assertOpen();
@@ -34,20 +54,20 @@ export function createMemoryStore(): MessageStore {
       const original = key === undefined ? undefined : byClientMessageId.get(key);
       if (original !== undefined) return { message: original, duplicate: true };
 
-      let messages = rooms.get(input.room);
-      if (messages === undefined) {
-        messages = [];
-        rooms.set(input.room, messages);
+      let room = rooms.get(input.room);
+      if (room === undefined) {
+        room = { messages: [], removedThrough: 0n };
+        rooms.set(input.room, room);
       }
       const message: StoredMessage = {
         room: input.room,
-        id: BigInt(messages.length + 1),
+        id: idRangeOf(room).lastId + 1n,
         author: input.author,
         text: input.text,
-        sentAt: new Date(),
+        sentAt: now(),
         clientMessageId: input.clientMessageId,
       };
-      messages.push(message);
+      room.messages.push(message);
       if (key !== undefined) byClientMessageId.set(key, message);
       listeners.emit(message);
       return { message, duplicate: false };
@@ -56,19 +76,51 @@ export function createMemoryStore(): MessageStore {
     async readAfter(room, afterId, limit) {
       assertOpen();
       assertReadLimit(limit);
-      const messages = rooms.get(room) ?? [];
-      if (afterId >= BigInt(messages.length)) return [];
-      const start = afterId < 0n ? 0 : Number(afterId);
-      return messages.slice(start, start + limit);
+      const kept = rooms.get(room);
+      if (kept === undefined) return [];
+      const skip = afterId - kept.removedThrough;
+      if (skip >= BigInt(kept.messages.length)) return [];
+      const start = skip < 0n ? 0 : Number(skip);
+      return kept.messages.slice(start, start + limit);
     },
 
     async stats(room) {
       assertOpen();
-      const counted = room === undefined ? [...rooms.values()] : [rooms.get(room) ?? []];
+      const counted = room === undefined ? [...rooms.values()] : [rooms.get(room)];
+      const sizes = counted.map((kept) => kept?.messages.length ?? 0);
       return {
-        messageCount: BigInt(counted.reduce((sum, messages) => sum + messages.length, 0)),
-        roomCount: counted.filter((messages) => messages.length > 0).length,
+        messageCount: BigInt(sizes.reduce((sum, size) => sum + size, 0)),
+        roomCount: sizes.filter((size) => size > 0).length,
       };
+    },
+
+    async roomsWithMessages() {
+      assertOpen();
+      return [...rooms].filter(([, kept]) => kept.messages.length > 0).map(([name]) => name);
+    },
+
+    async trimRoom(name, policy, at, limit) {
+      assertOpen();
+      const room = rooms.get(name);
+      if (room === undefined) return 0;
+      const floor = retentionFloor(
+        policy,
+        at,
+        idRangeOf(room),
+        room.messages.slice(0, limit),
+        limit,
+      );
+      const removed = room.messages.splice(0, Number(floor - room.removedThrough));
+      room.removedThrough = floor;
+      for (const message of removed) {
+        if (message.clientMessageId !== "") byClientMessageId.delete(deduplicationKey(message));
+      }
+      return removed.length;
+    },
+
+    async idRange(room) {
+      assertOpen();
+      return idRangeOf(rooms.get(room));
     },
 
     subscribe(listener) {

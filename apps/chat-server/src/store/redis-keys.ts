@@ -2,8 +2,10 @@
 export interface RedisKeys {
   /** Stream: the messages of `room`; message `n` is entry `n-0`. */
   messages(room: string): string;
-  /** String: the last id given out in `room`, which is also its message count. */
+  /** String: the last id given out in `room`. */
   lastId(room: string): string;
+  /** String: every id of `room` up to this one was removed by retention; unset: none was. */
+  removedThrough(room: string): string;
   /** Hash: clientMessageId → id, for the posts of `author` in `room`. */
   clientIds(room: string, author: string): string;
   /** Set: every room holding a message. */
@@ -30,6 +32,7 @@ export function redisKeys(namespace: string): RedisKeys {
   return {
     messages: (name) => `${room(name)}:messages`,
     lastId: (name) => `${room(name)}:last-id`,
+    removedThrough: (name) => `${room(name)}:removed-through`,
     clientIds: (name, author) => `${room(name)}:client-ids:${author}`,
     rooms: `${namespace}rooms`,
     messageCount: `${namespace}message-count`,

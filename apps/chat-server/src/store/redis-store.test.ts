@@ -1,6 +1,9 @@
+import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { describeMessageStoreContract } from "../test-support/message-store-contract.js";
 import { describeWithRedis, startRedis, type TestRedis } from "../test-support/redis-server.js";
+import { describeRetentionContract } from "../test-support/retention-contract.js";
+import type { RetainingStore } from "./message-retention.js";
 import {
   type AppendInput,
   type MessageStore,
@@ -70,7 +73,7 @@ describeWithRedis("createRedisStore", { timeout: 10_000 }, () => {
   });
   afterAll(() => redis?.stop());
 
-  async function open(namespace: string, url = redis.url): Promise<MessageStore> {
+  async function open(namespace: string, url = redis.url): Promise<RetainingStore> {
     const store = await createRedisStore({ url, namespace });
     opened.push(store);
     return store;
@@ -82,6 +85,37 @@ describeWithRedis("createRedisStore", { timeout: 10_000 }, () => {
       return () => createRedisStore({ url: redis.url, namespace });
     },
     persistent: true,
+  });
+
+  describeRetentionContract("createRedisStore", {
+    createStorage: () => {
+      const namespace = freshNamespace();
+      return () => createRedisStore({ url: redis.url, namespace });
+    },
+    persistent: true,
+  });
+
+  it("retention leaves no key behind for what it removed: stream entries, clientMessageIds, counts", async () => {
+    const namespace = freshNamespace();
+    const store = await open(namespace);
+    for (let index = 1; index <= 10; index++) {
+      await store.append(post("r", `${index}`, `c-${index}`));
+    }
+    expect(await store.trimRoom("r", { maxMessages: 3 }, new Date(), 500)).toBe(7);
+    const raw = new Redis(redis.url);
+    try {
+      expect(await raw.xlen(`${namespace}{r}:messages`)).toBe(3);
+      expect(await raw.hkeys(`${namespace}{r}:client-ids:ada`)).toEqual(["c-8", "c-9", "c-10"]);
+      expect(
+        await raw.mget(`${namespace}message-count`, `${namespace}{r}:removed-through`),
+      ).toEqual(["3", "7"]);
+      await store.trimRoom("r", { maxMessages: 0 }, new Date(), 500);
+      expect(await raw.exists(`${namespace}{r}:client-ids:ada`)).toBe(0);
+      expect(await raw.smembers(`${namespace}rooms`)).toEqual([]);
+      expect(await raw.get(`${namespace}{r}:last-id`)).toBe("10");
+    } finally {
+      raw.disconnect();
+    }
   });
 
   describe("shared by two instances", () => {

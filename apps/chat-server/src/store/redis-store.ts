@@ -1,8 +1,8 @@
 import { createAvailability } from "./availability.js";
 import { createListenerSet } from "./listener-set.js";
+import type { RetainingStore } from "./message-retention.js";
 import {
   assertReadLimit,
-  type MessageStore,
   MessageStoreClosedError,
   MessageStoreUnavailableError,
   type StoreStats,
@@ -12,6 +12,7 @@ import { connect, createConnection, toStoreError } from "./redis-connection.js";
 import { decodeMessage, messageEntryId, type StreamEntry } from "./redis-entries.js";
 import { followEvents } from "./redis-event-follower.js";
 import { DEFAULT_NAMESPACE, redisKeys } from "./redis-keys.js";
+import { createRedisRetention, defineTrimScript } from "./redis-retention.js";
 
 /** How to open a {@link createRedisStore} store. */
 export interface RedisStoreOptions {
@@ -54,7 +55,7 @@ const COMMAND_TIMEOUT_MS = 5_000;
  * a {@link MessageStoreUnavailableError}, never waiting for it to come back. It reconnects by
  * itself and follows the events from where it stopped, so listeners miss nothing.
  */
-export async function createRedisStore(options: RedisStoreOptions): Promise<MessageStore> {
+export async function createRedisStore(options: RedisStoreOptions): Promise<RetainingStore> {
   const keys = redisKeys(options.namespace ?? DEFAULT_NAMESPACE);
   const commands = createConnection(options.url, "commands", {
     commandTimeout: COMMAND_TIMEOUT_MS,
@@ -63,6 +64,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Mess
   const events = createConnection(options.url, "events");
   const connections = [commands, events];
   defineAppendScript(commands);
+  defineTrimScript(commands);
 
   const availability = createAvailability(false);
   let opened = false;
@@ -124,6 +126,8 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Mess
     }
   }
 
+  const retention = createRedisRetention(commands, keys, call);
+
   async function shutDown(): Promise<void> {
     availability.clear();
     await Promise.allSettled(appending);
@@ -164,14 +168,29 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Mess
     async stats(room) {
       assertOpen();
       if (room !== undefined) {
-        const lastId = await call(commands.get(keys.lastId(room)));
-        // Ids are 1..n and nothing is deleted: a room's last id is its message count.
-        const messageCount = lastId === null ? 0n : BigInt(lastId);
+        // Retention removes a room's oldest messages: ids removedThrough + 1 … lastId are kept.
+        const { lastId, removedThrough } = await retention.idRange(room);
+        const messageCount = lastId - removedThrough;
         return { messageCount, roomCount: messageCount > 0n ? 1 : 0 };
       }
       // One transaction, so both counts are from the same moment.
       const replies = await call(commands.multi().get(keys.messageCount).scard(keys.rooms).exec());
       return decodeTotals(replies);
+    },
+
+    async roomsWithMessages() {
+      assertOpen();
+      return retention.roomsWithMessages();
+    },
+
+    async trimRoom(room, policy, now, limit) {
+      assertOpen();
+      return retention.trimRoom(room, policy, now, limit);
+    },
+
+    async idRange(room) {
+      assertOpen();
+      return retention.idRange(room);
     },
 
     subscribe(listener) {

@@ -30,11 +30,11 @@ export async function startChat(
   overrides: Partial<Omit<ChatServerConfig, "store">> & {
     store?: string;
     /** The rate limit's clock, in milliseconds. */
-    now?: () => number;
+    rateClock?: () => number;
   } = {},
 ): Promise<ChatFixture> {
   const logs = createLogCapture();
-  const { store = "memory", now, ...rest } = overrides;
+  const { store = "memory", rateClock, ...rest } = overrides;
   const config = defaultsOf(chatServerOptions, {
     port: 0,
     shutdownGraceMs: 2_000,
@@ -43,7 +43,11 @@ export async function startChat(
     ...rest,
     store: parseStoreLocation(store),
   });
-  const server = await createChatServer(config, logs.logger, now);
+  const server = await createChatServer(
+    config,
+    logs.logger,
+    rateClock === undefined ? {} : { rateClock },
+  );
   const { address } = await server.app.listen();
   const client = new ChatServiceClient(address, credentials.createInsecure());
   return {

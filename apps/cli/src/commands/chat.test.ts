@@ -81,7 +81,11 @@ describe("fibchat chat send|stats|read, against a real chat server", () => {
     for (const text of ["a", "b", "c"])
       await chat("send", "--room", "counted", "--name", "carol", text);
     const room = await chat("stats", "--room", "counted");
-    expect(room).toMatchObject({ code: 0, stderr: "", stdout: "messages 3\nrooms 1\nclients 0\n" });
+    expect(room).toMatchObject({
+      code: 0,
+      stderr: "",
+      stdout: "messages 3\nrooms 1\nclients 0\nlast id 3\n",
+    });
 
     const whole = await chat("stats", "--json");
     const [record] = parse(whole.stdout);

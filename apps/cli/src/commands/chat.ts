@@ -119,7 +119,10 @@ Examples:
     .description("print stored messages of a room, oldest first (GetMessages)")
     .addOption(roomOption())
     .addOption(
-      new Option("--after <id>", "only messages with an id above this")
+      new Option(
+        "--after <id>",
+        "only messages with an id above this; if the server's retention removed the next ones, fails (exit 1) naming the oldest kept",
+      )
         .argParser(parseUint64)
         // commander prints defaults with JSON.stringify, which cannot print a bigint.
         .default(0n, "0"),
@@ -182,16 +185,20 @@ async function stats(context: CliContext, room: string | undefined): Promise<voi
   const response = await explained(endpoint, () =>
     client.stats({ room: room ?? "" }, context.callOptions({ deadline: true })),
   );
+  // With a room, the server also names its last id: more than the count once retention trimmed it.
+  const { lastId } = response;
   const counts = [
     ["messages", response.messageCount],
     ["rooms", response.roomCount],
     ["clients", response.connectedClients],
+    ...(lastId === undefined ? [] : [["last id", lastId] as const]),
   ] as const;
   await context.output.result(counts.map(([label, count]) => `${label} ${count}`).join("\n"), {
     room: room ?? null,
     messageCount: String(response.messageCount),
     roomCount: String(response.roomCount),
     connectedClients: String(response.connectedClients),
+    ...(lastId === undefined ? {} : { lastId: String(lastId) }),
   });
 }
 

@@ -2,6 +2,7 @@ import type { ChatMessage } from "@fibchat/contracts/chat/v1";
 import { freePort } from "@fibchat/server-kit/testing";
 import { describe, expect, it } from "vitest";
 import type { ReconnectEvent } from "../call/resume-policy.js";
+import { MessagesRemovedError } from "../fibchat-error.js";
 import { postAll } from "../test-support/chat-process.js";
 import { useChatWorld } from "../test-support/chat-world.js";
 import type { ChatClient } from "./chat-client.js";
@@ -115,5 +116,55 @@ describe("createChatClient against the real server", () => {
       details: `server not reachable at ${target} (connection refused)`,
     });
     expect(reconnects).toEqual([]);
+  });
+});
+
+describe("createChatClient against a server with retention", () => {
+  async function trimmedRoom() {
+    const server = await world.start(0, ["--retain-messages", "5", "--retention-interval", "10ms"]);
+    await postAll(server.address, "r", "ada", texts("m", 20));
+    const client = world.client(server.address);
+    // The server trims every 10 ms in the background: wait for the pass that removed 1…15.
+    for (;;) {
+      const stats = await client.stats({ room: "r" });
+      if (stats.messageCount === 5n) {
+        expect(stats.lastId).toBe(20n);
+        return { server, client };
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  it("messages after a removed id throws MessagesRemovedError with the oldest kept id", async () => {
+    const { client } = await trimmedRoom();
+    const reading = client.messages({ room: "r", afterId: 3n })[Symbol.asyncIterator]().next();
+    await expect(reading).rejects.toBeInstanceOf(MessagesRemovedError);
+    await expect(reading).rejects.toMatchObject({
+      code: "OUT_OF_RANGE",
+      oldestId: 16n,
+      details: expect.stringMatching(/^messages 4…15 of room r were removed by retention/),
+    });
+    const kept: bigint[] = [];
+    for await (const message of client.messages({ room: "r" })) kept.push(message.id);
+    expect(kept).toEqual([16n, 17n, 18n, 19n, 20n]);
+  });
+
+  it("a session replaying after a removed id ends with MessagesRemovedError", async () => {
+    const { client } = await trimmedRoom();
+    const session = client.join({ room: "r", author: "bob", replayAfterId: 3n });
+    await expect(session.closed).rejects.toMatchObject({
+      name: "MessagesRemovedError",
+      oldestId: 16n,
+    });
+  });
+
+  it("a session joining live rejoins from the room's last id, not its count", async () => {
+    const { server, client } = await trimmedRoom();
+    const session = client.join({ room: "r", author: "bob" });
+    await session.joined;
+    await postAll(server.address, "r", "ada", ["after"]);
+    const next = await session.messages[Symbol.asyncIterator]().next();
+    expect(next.value).toMatchObject({ id: 21n, text: "after" });
+    await session.close();
   });
 });

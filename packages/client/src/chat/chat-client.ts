@@ -65,6 +65,9 @@ export interface ChatClient {
   /**
    * The stored messages of a room after `afterId`, oldest first; with `follow`, then every new
    * one until the loop stops (leaving it cancels the call). Reads no further ahead than the loop.
+   * Throws a `MessagesRemovedError` (`OUT_OF_RANGE`, with `oldestId`) when the messages after a
+   * nonzero `afterId` were removed by the server's retention, also when a resumed follow finds
+   * them gone: it never skips them silently, and never resumes past them on its own.
    */
   messages(
     request: MessagesRequest,
@@ -171,8 +174,12 @@ export function createChatClient(target: string, options: ClientOptions = {}): C
           // Not the client's default deadline: a session lasts as long as its user wants.
           { deadline: false },
         );
-      // Ids run 1, 2, 3 … per room and are never reused (chat.proto): the count is the last id.
-      const roomHead = async () => (await getStats(join.room ?? "", prepare())).messageCount;
+      // Retention makes the count smaller than the last id; a server older than retention sends
+      // no last_id, and there ids run 1, 2, 3 … with none removed: the count is the last id.
+      const roomHead = async () => {
+        const stats = await getStats(join.room ?? "", prepare());
+        return stats.lastId ?? stats.messageCount;
+      };
       return openChatSession(client, target, prepare, join, sessionOptions, roomHead);
     },
 

@@ -27,7 +27,12 @@ export interface JoinOptions {
    * {@link ChatSession.joined} tells who that is.
    */
   readonly author?: string | undefined;
-  /** First replay the stored messages with an id above this, then go on live. */
+  /**
+   * First replay the stored messages with an id above this, then go on live; 0 replays every
+   * message the server keeps. When retention removed the messages after a nonzero id, the session
+   * ends with a `MessagesRemovedError` (`OUT_OF_RANGE`, with `oldestId`), as it does when a rejoin
+   * finds the messages after the last one seen removed.
+   */
   readonly replayAfterId?: bigint;
   /**
    * Also hear when another author's first session joins the room and their last one leaves it

@@ -9,6 +9,7 @@ describe("duration", () => {
     ["1.5s", 1500],
     ["5m", 300_000],
     ["2h", 7_200_000],
+    ["30d", 2_592_000_000],
   ])("%s is %i ms", (raw, ms) => {
     expect(duration(raw)).toBe(ms);
     expect(duration(formatDuration(ms))).toBe(ms);

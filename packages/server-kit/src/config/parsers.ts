@@ -40,14 +40,20 @@ export function oneOf<const T extends string>(choices: readonly T[]): (raw: stri
   };
 }
 
-const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const durationUnits: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 
-/** Parses a duration like `500ms`, `10s`, `5m`, `2h` (a bare number is milliseconds) into ms. */
+/** Parses a duration like `500ms`, `10s`, `5m`, `2h`, `30d` (a bare number is milliseconds) into ms. */
 export function duration(raw: string): number {
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(raw.trim());
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(raw.trim());
   const unit = durationUnits[match?.[2] ?? "ms"];
   if (!match || unit === undefined) {
-    throw new ConfigError(`"${raw}" is not a duration such as 500ms, 10s, 5m or 2h`);
+    throw new ConfigError(`"${raw}" is not a duration such as 500ms, 10s, 5m, 2h or 30d`);
   }
   return Math.round(Number(match[1]) * unit);
 }
@@ -55,6 +61,7 @@ export function duration(raw: string): number {
 /** Formats milliseconds the way {@link duration} reads them. */
 export function formatDuration(ms: number): string {
   for (const [unit, size] of [
+    ["d", 86_400_000],
     ["h", 3_600_000],
     ["m", 60_000],
     ["s", 1000],

@@ -1,4 +1,5 @@
 import type { SqliteConnection } from "./sqlite-connection.js";
+import { RETENTION_MIGRATION } from "./sqlite-retention.js";
 import { integerColumn } from "./sqlite-rows.js";
 import { inTransaction } from "./sqlite-transaction.js";
 
@@ -30,6 +31,7 @@ const migrations: readonly string[] = [
     last_id INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  RETENTION_MIGRATION,
 ];
 
 /** The `PRAGMA user_version` of a database this code has fully migrated. */

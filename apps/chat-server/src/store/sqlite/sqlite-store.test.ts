@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { describeMessageStoreContract } from "../../test-support/message-store-contract.js";
+import { describeRetentionContract } from "../../test-support/retention-contract.js";
+import type { RetainingStore } from "../message-retention.js";
 import type { MessageStore } from "../message-store.js";
 import {
   defaultSqliteDriver,
@@ -45,6 +47,13 @@ describe.each(drivers)("createSqliteStore on %s", (driver) => {
     },
     persistent: true,
   });
+  describeRetentionContract(`createSqliteStore (${driver})`, {
+    createStorage: () => {
+      const path = freshPath();
+      return () => createSqliteStore({ path, driver });
+    },
+    persistent: true,
+  });
 
   const opened: MessageStore[] = [];
   const inspectors: SqliteConnection[] = [];
@@ -54,7 +63,7 @@ describe.each(drivers)("createSqliteStore on %s", (driver) => {
     for (const db of inspectors.splice(0)) db.close();
   });
 
-  function open(path: string, commits: CommittedBatch[] = []): MessageStore {
+  function open(path: string, commits: CommittedBatch[] = []): RetainingStore {
     const store = createSqliteStore({ path, driver, onCommit: (batch) => commits.push(batch) });
     opened.push(store);
     return store;
@@ -73,6 +82,34 @@ describe.each(drivers)("createSqliteStore on %s", (driver) => {
     const db = inspect(path);
     expect(readSchemaVersion(db)).toBe(SQLITE_SCHEMA_VERSION);
     expect(db.prepare("PRAGMA journal_mode").get()).toMatchObject({ journal_mode: "wal" });
+  });
+
+  it("migrates a file from before retention, keeping its messages, counts and ids", async () => {
+    const path = freshPath();
+    mkdirSync(dirname(path), { recursive: true });
+    const before = openSqlite(path, driver);
+    // Schema version 1, as the first release created it.
+    before.exec(`
+      CREATE TABLE messages (room TEXT NOT NULL, id INTEGER NOT NULL, author TEXT NOT NULL,
+        text TEXT NOT NULL, sent_at_ms INTEGER NOT NULL, client_message_id TEXT NOT NULL,
+        PRIMARY KEY (room, id)) WITHOUT ROWID;
+      CREATE UNIQUE INDEX messages_by_client_message_id ON messages (room, author, client_message_id)
+        WHERE client_message_id <> '';
+      CREATE TABLE rooms (room TEXT PRIMARY KEY, last_id INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO messages VALUES ('r', 1, 'ada', 'one', 1, ''), ('r', 2, 'ada', 'two', 2, 'c-2');
+      INSERT INTO rooms VALUES ('r', 2);
+      PRAGMA user_version = 1;
+    `);
+    before.close();
+    const store = open(path);
+    expect(await store.stats(undefined)).toEqual({ messageCount: 2n, roomCount: 1 });
+    expect(await store.idRange("r")).toEqual({ lastId: 2n, removedThrough: 0n });
+    expect(await store.trimRoom("r", { maxMessages: 1 }, new Date(), 500)).toBe(1);
+    expect(
+      (await store.append({ room: "r", author: "ada", text: "three", clientMessageId: "c-2" }))
+        .duplicate,
+    ).toBe(true);
+    expect((await store.readAfter("r", 0n, 10)).map(({ text }) => text)).toEqual(["two"]);
   });
 
   it("refuses a file with a newer schema, leaving it untouched", () => {

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { createListenerSet } from "../listener-set.js";
+import type { RetainingStore } from "../message-retention.js";
 import {
   type AppendInput,
   type AppendResult,
@@ -9,6 +10,7 @@ import {
   MessageStoreClosedError,
 } from "../message-store.js";
 import { openSqlite, type SqliteDriver } from "./sqlite-connection.js";
+import { createSqliteRetention } from "./sqlite-retention.js";
 import { decodeMessage, integerColumn, MESSAGE_COLUMNS } from "./sqlite-rows.js";
 import { migrate } from "./sqlite-schema.js";
 import { inTransaction } from "./sqlite-transaction.js";
@@ -59,7 +61,7 @@ const INT64_MAX = 2n ** 63n - 1n;
  * A file belongs to one server instance: `subscribe` sees only appends made
  * through this store, since SQLite cannot notify other connections.
  */
-export function createSqliteStore({ path, onCommit, driver }: SqliteStoreOptions): MessageStore {
+export function createSqliteStore({ path, onCommit, driver }: SqliteStoreOptions): RetainingStore {
   mkdirSync(dirname(path), { recursive: true });
   const db = openSqlite(path, driver);
   try {
@@ -95,13 +97,12 @@ export function createSqliteStore({ path, onCommit, driver }: SqliteStoreOptions
   const selectAfter = db.prepare(
     `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND id > ? ORDER BY id LIMIT ?`,
   );
-  // Ids are 1..n and messages are never deleted, so a room's last id is its message count.
-  const selectStats = db.prepare(
-    "SELECT COALESCE(SUM(last_id), 0) AS message_count, COUNT(*) AS room_count FROM rooms",
-  );
-  const selectRoomStats = db.prepare(
-    "SELECT COALESCE(SUM(last_id), 0) AS message_count, COUNT(*) AS room_count FROM rooms WHERE room = ?",
-  );
+  // Retention removes a room's oldest messages: ids removed_through + 1 … last_id are kept.
+  const countsOf = `SELECT COALESCE(SUM(last_id - removed_through), 0) AS message_count,
+    COUNT(*) AS room_count FROM rooms WHERE last_id > removed_through`;
+  const selectStats = db.prepare(countsOf);
+  const selectRoomStats = db.prepare(`${countsOf} AND room = ?`);
+  const retention = createSqliteRetention(db);
 
   function appendOne(input: AppendInput): AppendResult {
     if (input.clientMessageId !== "") {
@@ -181,6 +182,18 @@ export function createSqliteStore({ path, onCommit, driver }: SqliteStoreOptions
       };
     },
 
+    async roomsWithMessages() {
+      assertOpen();
+      return retention.roomsWithMessages();
+    },
+    async trimRoom(room, policy, now, limit) {
+      assertOpen();
+      return retention.trimRoom(room, policy, now, limit);
+    },
+    async idRange(room) {
+      assertOpen();
+      return retention.idRange(room);
+    },
     subscribe(listener) {
       assertOpen();
       return listeners.add(listener);

@@ -56,13 +56,24 @@ export interface GetStatsResponse {
   roomCount: number;
   /** Open chat sessions on this server instance (in room, or all). */
   connectedClients: number;
+  /**
+   * With a room: the last id handed out in it (0 if none). Ids are never reused, and retention
+   * removes a room's oldest messages, so once it has, this is more than message_count and the
+   * oldest kept message is last_id - message_count + 1. Unset for all rooms, and from servers
+   * older than retention, whose message_count is the room's last id.
+   */
+  lastId?: bigint | undefined;
 }
 
 /** GetMessagesRequest selects stored messages of one room. */
 export interface GetMessagesRequest {
   /** The room to read; empty: "general". A malformed name fails with INVALID_ARGUMENT. */
   room: string;
-  /** Only messages with id > after_id; 0 reads from the first message. */
+  /**
+   * Only messages with id > after_id; 0 reads from the first message kept. An after_id whose
+   * next messages were removed by retention fails with OUT_OF_RANGE and the trailer
+   * `fibchat-oldest-id` (the oldest kept id; read after it minus one), never with a silent gap.
+   */
   afterId: bigint;
   /**
    * At most this many stored messages; 0: no limit. Does not bound the live
@@ -103,7 +114,11 @@ export interface JoinRoom {
    * PERMISSION_DENIED. Otherwise it is required and self-declared.
    */
   author: string;
-  /** If set: first replay stored messages with id > this, then live ones, with no gap and no duplicate. */
+  /**
+   * If set: first replay stored messages with id > this, then live ones, with no gap and no duplicate.
+   * 0 replays every message kept. A nonzero id whose next messages were removed by retention ends
+   * the session with OUT_OF_RANGE and the trailer `fibchat-oldest-id`, as GetMessages does.
+   */
   replayAfterId?:
     | bigint
     | undefined;
@@ -482,7 +497,7 @@ export const GetStatsRequest: MessageFns<GetStatsRequest> = {
 };
 
 function createBaseGetStatsResponse(): GetStatsResponse {
-  return { messageCount: 0n, roomCount: 0, connectedClients: 0 };
+  return { messageCount: 0n, roomCount: 0, connectedClients: 0, lastId: undefined };
 }
 
 export const GetStatsResponse: MessageFns<GetStatsResponse> = {
@@ -498,6 +513,12 @@ export const GetStatsResponse: MessageFns<GetStatsResponse> = {
     }
     if (message.connectedClients !== 0) {
       writer.uint32(24).uint32(message.connectedClients);
+    }
+    if (message.lastId !== undefined) {
+      if (BigInt.asUintN(64, message.lastId) !== message.lastId) {
+        throw new globalThis.Error("value provided for field message.lastId of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.lastId);
     }
     return writer;
   },
@@ -539,6 +560,14 @@ export const GetStatsResponse: MessageFns<GetStatsResponse> = {
             message.connectedClients = reader.uint32();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.lastId = reader.uint64() as bigint;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -568,6 +597,7 @@ export const GetStatsResponse: MessageFns<GetStatsResponse> = {
         : isSet(object.connected_clients)
         ? globalThis.Number(object.connected_clients)
         : 0,
+      lastId: isSet(object.lastId) ? BigInt(object.lastId) : isSet(object.last_id) ? BigInt(object.last_id) : undefined,
     };
   },
 
@@ -582,6 +612,9 @@ export const GetStatsResponse: MessageFns<GetStatsResponse> = {
     if (message.connectedClients !== 0) {
       obj.connectedClients = Math.round(message.connectedClients);
     }
+    if (message.lastId !== undefined) {
+      obj.lastId = message.lastId.toString();
+    }
     return obj;
   },
 
@@ -595,6 +628,7 @@ export const GetStatsResponse: MessageFns<GetStatsResponse> = {
       : 0n;
     message.roomCount = object.roomCount ?? 0;
     message.connectedClients = object.connectedClients ?? 0;
+    message.lastId = (object.lastId !== undefined && object.lastId !== null) ? BigInt(object.lastId) : undefined;
     return message;
   },
 };
