@@ -37,7 +37,7 @@ function acks(events: ReturnType<typeof openSession>["events"]): MessageAck[] {
   return events.flatMap((e) => (e.event?.$case === "ack" ? [e.event.value] : []));
 }
 
-describe("the fibchat-chat-server process", () => {
+describe("the fibchat-chat-server process", { timeout: 30_000 }, () => {
   it("keeps every acknowledged message through kill -9, and continues ids without reuse", async () => {
     // `--post-rate 0`: 400 pipelined posts are far past the default rate limit; this test is
     // about durability, not limits.
