@@ -98,7 +98,7 @@ describe("a consumer outside the workspace", () => {
 
   it("typechecks a strict NodeNext snippet against the packed types", async () => {
     await run(process.execPath, [tsc, "-p", "."], { cwd: project });
-  }, 60_000);
+  }, 180_000);
 
   it("runs it as ESM", async () => {
     const { stdout } = await run(process.execPath, ["out/main.js"], { cwd: project });

@@ -182,6 +182,8 @@ describe("service definitions carry the full method paths", () => {
       true,
       true,
     ],
+    [ChatServiceService.listRooms.path, "/chat.v1.ChatService/ListRooms", false, false],
+    [ChatServiceService.listMembers.path, "/chat.v1.ChatService/ListMembers", false, false],
   ];
   it.each(expected)("%s", (path, want) => {
     expect(path).toBe(want);
