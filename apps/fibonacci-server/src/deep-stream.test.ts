@@ -1,4 +1,5 @@
 import type { StreamSequenceResponse } from "@fibchat/contracts/fibonacci/v1";
+import { settled } from "@fibchat/server-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FibonacciFixture, startFibonacci } from "./test-support/start-fibonacci.js";
 
@@ -51,4 +52,31 @@ describe("the deep stream", () => {
     expect(expectedIndex).toBe(COUNT);
     expect(server.metrics.pooledBatches).toBeGreaterThan(1);
   }, 120_000);
+
+  it("a paused deep reader holds the server's work ahead of it to a few batches, and a cancel ends it", async () => {
+    // F(200,000) and on have about 41,800 digits: one number per 64 KiB batch.
+    const before = { ...server.metrics };
+    const stream = server.client.streamSequence({ start: 200_000, count: 10_000 });
+    const ended = new Promise<unknown>((resolve) => stream.on("error", resolve).on("end", resolve));
+    let received = 0;
+    await new Promise<void>((resolve) =>
+      stream.on("data", () => {
+        received++;
+        if (received === 3) {
+          stream.pause();
+          resolve();
+        }
+      }),
+    );
+    const produced = await settled(() => server.metrics.produced - before.produced);
+    const computed = server.metrics.pooledBatches - before.pooledBatches;
+    // What the server computed but has not handed on: the batch computed ahead, at most.
+    expect(computed - produced).toBeLessThanOrEqual(2);
+    // Beyond that, only what flow control and the send buffer (--stream-buffer-bytes) admit.
+    expect(produced - received).toBeLessThan(64);
+    stream.cancel();
+    await ended;
+    expect(await settled(() => server.metrics.activeStreams)).toBe(0);
+    expect(server.metrics.pooledBatches - before.pooledBatches).toBeLessThanOrEqual(produced + 2);
+  });
 });
