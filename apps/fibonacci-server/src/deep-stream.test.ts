@@ -54,9 +54,9 @@ describe("the deep stream", () => {
   }, 120_000);
 
   it("a paused deep reader holds the server's work ahead of it to a few batches, and a cancel ends it", async () => {
-    // F(200,000) and on have about 41,800 digits: one number per 64 KiB batch.
+    // F(650,000) and on have about 135,800 digits: one number per 256 KiB batch.
     const before = { ...server.metrics };
-    const stream = server.client.streamSequence({ start: 200_000, count: 10_000 });
+    const stream = server.client.streamSequence({ start: 650_000, count: 10_000 });
     const ended = new Promise<unknown>((resolve) => stream.on("error", resolve).on("end", resolve));
     let received = 0;
     await new Promise<void>((resolve) =>

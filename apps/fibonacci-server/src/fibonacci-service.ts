@@ -80,8 +80,10 @@ export const DEEP_RETRY_MS = 1_000;
 
 // One batch of a deep call holds at most this many encoded bytes (or one number): small enough
 // that a paused or cancelled stream holds little beyond its send buffer (two batches: the one
-// being sent and the one computed ahead), big enough that the thread hop is a small part of it.
-const BATCH_BYTES = 64 * 1024;
+// being sent and the one computed ahead, about a millisecond of a compute thread each), big
+// enough that the hop between threads is rare: at 64 KiB the server spent about a third more
+// CPU per byte on the deep stream (bench/results/NOTES.md §7).
+const BATCH_BYTES = 256 * 1024;
 
 /** The `fibonacci.v1.FibonacciService` implementation, ready for `server.addService`. */
 export function createFibonacciService({
