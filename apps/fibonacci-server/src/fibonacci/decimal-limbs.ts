@@ -31,7 +31,7 @@ export function limbsOf(value: bigint): Int32Array<ArrayBuffer> {
 }
 
 /** The limbs of a string of decimal digits (no sign, no leading zeros unless it is "0"). */
-export function limbsOfDecimal(digits: string): Int32Array<ArrayBuffer> {
+function limbsOfDecimal(digits: string): Int32Array<ArrayBuffer> {
   if (!/^(0|[1-9][0-9]*)$/.test(digits)) throw new RangeError(`not a decimal integer: ${digits}`);
   const limbs = new Int32Array(Math.ceil(digits.length / LIMB_DIGITS));
   for (let i = 0, end = digits.length; end > 0; i++, end -= LIMB_DIGITS)
