@@ -1,6 +1,9 @@
 import { addLimbs, digitCount, limbsOf, writeDigits } from "./decimal-limbs.js";
 import { fibonacciPair } from "./fast-doubling.js";
 
+// F(n) gains a digit about every 4.8 steps: 64 limbs of room last about 2,450 steps.
+const GROWTH_LIMBS = 64;
+
 /** F(n) and F(n + 1) as limbs (see `decimal-limbs.ts`), exactly sized: what a batch hands on. */
 export interface DecimalState {
   readonly current: Int32Array<ArrayBuffer>;
@@ -26,7 +29,9 @@ export class DecimalPair {
     this.#index = index;
     this.#currentLength = current.length;
     this.#nextLength = next.length;
-    const capacity = next.length * 2 + 2;
+    // Room for a few thousand steps: a deep batch never grows, and a pair made per batch
+    // allocates little (the compute threads make one per 256 KiB batch).
+    const capacity = next.length + GROWTH_LIMBS;
     this.#current = withCapacity(current, capacity);
     this.#next = withCapacity(next, capacity);
     this.#spare = new Int32Array(capacity);
@@ -71,7 +76,7 @@ export class DecimalPair {
   }
 
   #grow(): void {
-    const capacity = this.#spare.length * 2;
+    const capacity = this.#spare.length * 2 + GROWTH_LIMBS;
     this.#current = withCapacity(this.#current.subarray(0, this.#currentLength), capacity);
     this.#next = withCapacity(this.#next.subarray(0, this.#nextLength), capacity);
     this.#spare = new Int32Array(capacity);
