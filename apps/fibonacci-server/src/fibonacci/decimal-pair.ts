@@ -29,7 +29,7 @@ export class DecimalPair {
     this.#index = index;
     this.#currentLength = current.length;
     this.#nextLength = next.length;
-    // Room for a few thousand steps: a deep batch never grows, and a pair made per batch
+    // Room for a few thousand steps: a deep batch seldom grows, and a pair made per batch
     // allocates little (the compute threads make one per 256 KiB batch).
     const capacity = next.length + GROWTH_LIMBS;
     this.#current = withCapacity(current, capacity);
