@@ -49,7 +49,7 @@ try {
   const context = {
     mode: options.mode,
     load,
-    servers: serverCatalog(scratchDir, options.profile ? profileArgs : []),
+    servers: serverCatalog(scratchDir, options.profile ? profileArgs : [], options.before),
     log,
   };
   const startedAt = new Date().toISOString();

@@ -14,6 +14,11 @@ export interface BenchOptions {
   readonly profile: boolean;
   /** Use the grpc-js load agent even where h2load is installed. */
   readonly h2load: boolean;
+  /**
+   * A built Fibonacci server of another commit (its `dist/main.js`), measured beside the current
+   * one in the streaming and deep-stream scenarios: before/after in one run.
+   */
+  readonly before: string | undefined;
 }
 
 /** The committed results, `bench/results`: only a full run writes there unless told. */
@@ -27,8 +32,10 @@ export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--only ID,ID…] 
   --quick      each scenario for a second or two (CI); the numbers are not comparable
   --out DIR    where to write latest.md, latest.json and the charts
                (default bench/results, or bench/results/tmp with --quick)
-  --only IDS   run only these scenarios: unary, streaming, client, auth, chat, fan-out,
-               memory, startup
+  --only IDS   run only these scenarios: unary, streaming, deep-stream, client, auth, chat,
+               fan-out, memory, startup
+  --before JS  also measure this Fibonacci server (e.g. another commit's
+               apps/fibonacci-server/dist/main.js) in streaming and deep-stream, as "fibchat before"
   --profile    run fibchat's servers with --cpu-prof; profiles go to DIR/profiles
   --no-h2load  generate unary and streaming load with grpc-js agents even if h2load is installed
 `;
@@ -44,6 +51,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | "help
       only: { type: "string" },
       profile: { type: "boolean", default: false },
       h2load: { type: "boolean", default: true },
+      before: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -54,5 +62,6 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | "help
     only: values.only?.split(",").map((id) => id.trim()),
     profile: values.profile,
     h2load: values.h2load,
+    before: values.before === undefined ? undefined : resolve(values.before),
   };
 }

@@ -13,6 +13,8 @@ export interface ServerCatalog {
   fibonacci(logLevel?: "warn" | "info"): ServerSpec;
   /** fibchat's chat server; each `sqlite` spec opens a fresh database file. */
   chat(store: "memory" | "sqlite", logLevel?: "warn" | "info"): ServerSpec;
+  /** The Fibonacci server given by `--before` (another commit's build), if any. */
+  readonly fibonacciBefore: ServerSpec | undefined;
   /** The bare grpc-js Fibonacci baseline. */
   readonly bareFibonacci: ServerSpec;
   /** The bare grpc-js chat baseline (acks at once, relays, stores nothing). */
@@ -23,9 +25,14 @@ const BASELINE_MAIN = fileURLToPath(new URL("./baseline/main.js", import.meta.ur
 
 /**
  * Server specs. `scratchDir` holds the SQLite files; `nodeArgs` are added to fibchat's servers
- * only (e.g. `--cpu-prof`), since they are the ones under study.
+ * only (e.g. `--cpu-prof`), since they are the ones under study. `beforeMain` is the script of
+ * the `--before` Fibonacci server.
  */
-export function serverCatalog(scratchDir: string, nodeArgs: readonly string[] = []): ServerCatalog {
+export function serverCatalog(
+  scratchDir: string,
+  nodeArgs: readonly string[] = [],
+  beforeMain?: string,
+): ServerCatalog {
   const fibonacciMain = binOf("@fibchat/fibonacci-server");
   const chatMain = binOf("@fibchat/chat-server");
   let databases = 0;
@@ -55,6 +62,10 @@ export function serverCatalog(scratchDir: string, nodeArgs: readonly string[] = 
         store === "memory" ? "memory" : `sqlite:${join(scratchDir, `chat-${++databases}.sqlite`)}`,
       ],
     }),
+    fibonacciBefore:
+      beforeMain === undefined
+        ? undefined
+        : { name: "fibchat before", main: beforeMain, nodeArgs, args: ["--log-level", "warn"] },
     bareFibonacci: {
       name: "bare grpc-js",
       main: BASELINE_MAIN,

@@ -1,9 +1,9 @@
-import { FibonacciServiceService } from "@fibchat/contracts/fibonacci/v1";
 import { type ConfigOf, createServerApp, type Logger, type ServerApp } from "@fibchat/server-kit";
 
 import { createSequencePool } from "./compute/sequence-pool.js";
 import type { fibonacciServerOptions } from "./fibonacci-options.js";
 import { createFibonacciService, type FibonacciMetrics } from "./fibonacci-service.js";
+import { encodedFibonacciService } from "./stream-serializer.js";
 
 /** The parsed configuration of the Fibonacci server. */
 export type FibonacciServerConfig = ConfigOf<typeof fibonacciServerOptions>;
@@ -29,7 +29,7 @@ export function createFibonacciServer(
     streamBufferBytes: config.streamBufferBytes,
   };
   app.addService(
-    FibonacciServiceService,
+    encodedFibonacciService,
     createFibonacciService({ limits, runtime: app.runtime, pool, ...(metrics && { metrics }) }),
     { getSequence: "fibonacci.read", streamSequence: "fibonacci.read" },
   );

@@ -14,10 +14,11 @@ import {
   unary,
 } from "@fibchat/server-kit";
 import { status } from "@grpc/grpc-js";
-import { type DecimalTerm, pooledSequence } from "./compute/pooled-sequence.js";
+import { pooledSequence } from "./compute/pooled-sequence.js";
 import type { SequencePool } from "./compute/sequence-pool.js";
+import { encodedSequence } from "./fibonacci/encoded-sequence.js";
+import { EncodedTerm } from "./fibonacci/encoded-term.js";
 import { maxGetSequenceResponseBytes } from "./fibonacci/response-size.js";
-import { fibonacciSequence } from "./fibonacci/sequence.js";
 
 /** What the Fibonacci service is allowed to serve, and how it shares the server among callers. */
 export interface FibonacciLimits {
@@ -77,10 +78,12 @@ export interface FibonacciServiceDeps {
 /** How long a caller refused for its deep-call budget is told to wait. */
 export const DEEP_RETRY_MS = 1_000;
 
-// One batch of a deep call holds at most this many digits (or one number): small enough that a
-// paused stream holds little beyond its send buffer, big enough that a batch of small numbers
-// is not dominated by the thread hop.
-const BATCH_DIGITS = 64 * 1024;
+// One batch of a deep call holds at most this many encoded bytes (or one number): small enough
+// that a paused or cancelled stream holds little beyond its send buffer (two batches: the one
+// being sent and the one computed ahead, about a millisecond of a compute thread each), big
+// enough that the hop between threads is rare: at 64 KiB the server spent about a third more
+// CPU per byte on the deep stream (bench/results/NOTES.md §7).
+const BATCH_BYTES = 256 * 1024;
 
 /** The `fibonacci.v1.FibonacciService` implementation, ready for `server.addService`. */
 export function createFibonacciService({
@@ -119,13 +122,21 @@ export function createFibonacciService({
     };
   }
 
-  function terms(start: number, count: number, signal: AbortSignal): AsyncIterable<DecimalTerm> {
-    if (!isDeep(start, count)) return mainThreadSequence(start, count);
+  /**
+   * The terms of a call: below the deep index on the event loop, where each costs microseconds
+   * (a plain iterable, which saves an await per number), else computed on the pool.
+   */
+  function terms(
+    start: number,
+    count: number,
+    signal: AbortSignal,
+  ): Iterable<EncodedTerm> | AsyncIterable<EncodedTerm> {
+    if (!isDeep(start, count)) return encodedSequence(start, count);
     const hooks = {
       batch: () => counters.pooledBatches++,
       full: () => counters.refused.computeQueue++,
     };
-    return pooledSequence(pool, start, count, BATCH_DIGITS, signal, hooks);
+    return pooledSequence(pool, start, count, BATCH_BYTES, signal, hooks);
   }
 
   async function getSequence({ start, count }: GetSequenceRequest, context: CallContext) {
@@ -141,7 +152,8 @@ export function createFibonacciService({
     const release = isDeep(start, count) ? admitDeep(context) : undefined;
     try {
       const numbers: FibonacciNumber[] = [];
-      for await (const term of terms(start, count, context.signal)) numbers.push(term);
+      for await (const { index, value } of terms(start, count, context.signal))
+        numbers.push({ index, value });
       return { numbers };
     } finally {
       release?.();
@@ -167,10 +179,12 @@ export function createFibonacciService({
       const releaseDeep = isDeep(start, count) ? admitDeep(context) : undefined;
       counters.activeStreams++;
       try {
+        // Terms are yielded as they are: each is its own encoded StreamSequenceResponse,
+        // which the service's serializer (stream-serializer.ts) sends without re-encoding.
         for await (const term of terms(start, count, signal)) {
           if (signal.aborted) return;
           counters.produced++;
-          yield { number: term };
+          yield term;
         }
       } finally {
         counters.activeStreams--;
@@ -205,13 +219,8 @@ function checkRange(start: number, count: number, limits: FibonacciLimits): void
   }
 }
 
-/** Numbers below the deep index, on the event loop: each costs well under a millisecond. */
-async function* mainThreadSequence(start: number, count: number): AsyncGenerator<DecimalTerm> {
-  for (const { index, value } of fibonacciSequence(start, count))
-    yield { index, value: value.toString() };
-}
-
-/** An upper bound of a `StreamSequenceResponse`'s encoded size: digits plus tags and varints. */
-function encodedSizeBound({ number }: StreamSequenceResponse): number {
-  return (number?.value.length ?? 0) + 24;
+/** A `StreamSequenceResponse`'s encoded size, or for one not encoded yet an upper bound of it. */
+function encodedSizeBound(message: StreamSequenceResponse): number {
+  if (message instanceof EncodedTerm) return message.bytes.length;
+  return (message.number?.value.length ?? 0) + 24;
 }

@@ -13,6 +13,8 @@ export interface BenchMode {
   readonly unaryConcurrency: readonly number[];
   /** StreamSequence calls per measured round. */
   readonly streamsPerRound: number;
+  /** Numbers in the deep stream, F(0) … F(count − 1), read whole once per round. */
+  readonly deepStreamCount: number;
   readonly fanOutMs: number;
   /** How long slow readers stop reading. */
   readonly stallMs: number;
@@ -29,6 +31,7 @@ export const FULL_MODE: BenchMode = {
   roundMs: 5_000,
   unaryConcurrency: [1, 16, 64],
   streamsPerRound: 12,
+  deepStreamCount: 100_000,
   fanOutMs: 10_000,
   stallMs: 10_000,
   memoryRounds: 2,
@@ -43,6 +46,8 @@ export const QUICK_MODE: BenchMode = {
   roundMs: 1_000,
   unaryConcurrency: [1, 16, 64],
   streamsPerRound: 4,
+  // Past the server's default --deep-index (20,000), so the quick run still takes the pool path.
+  deepStreamCount: 30_000,
   fanOutMs: 1_500,
   stallMs: 2_000,
   memoryRounds: 1,

@@ -2,6 +2,7 @@ import { authCostScenario } from "./auth-cost.js";
 import type { Scenario } from "./bench-context.js";
 import { chatThroughputScenario } from "./chat-throughput.js";
 import { clientOverheadScenario } from "./client-overhead.js";
+import { deepStreamScenario } from "./deep-stream.js";
 import { fanOutScenario } from "./fan-out.js";
 import { slowReadersScenario } from "./slow-readers.js";
 import { startupScenario } from "./startup.js";
@@ -12,6 +13,7 @@ import { unaryScenario } from "./unary.js";
 export const SCENARIOS: readonly Scenario[] = [
   unaryScenario,
   streamingScenario,
+  deepStreamScenario,
   clientOverheadScenario,
   authCostScenario,
   chatThroughputScenario,

@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { referenceSequence } from "../test-support/start-fibonacci.js";
 import { fibonacciPair } from "./fast-doubling.js";
 import { maxDigits, maxGetSequenceResponseBytes } from "./response-size.js";
-import { fibonacciSequence } from "./sequence.js";
 
 const expected = referenceSequence(10_002);
 
@@ -17,24 +16,6 @@ describe("fibonacciPair", () => {
 
   it.each([-1, 1.5, Number.NaN])("rejects n = %s", (n) => {
     expect(() => fibonacciPair(n)).toThrow(RangeError);
-  });
-});
-
-describe("fibonacciSequence", () => {
-  it("yields count terms from start, in order", () => {
-    const terms = [...fibonacciSequence(9_990, 11)];
-    expect(terms.map((t) => t.index)).toEqual(Array.from({ length: 11 }, (_, i) => 9_990 + i));
-    expect(terms.map((t) => t.value)).toEqual(expected.slice(9_990, 10_001));
-  });
-
-  it("yields nothing for count 0", () => {
-    expect([...fibonacciSequence(5, 0)]).toEqual([]);
-  });
-
-  it("computes lazily: nothing runs before the consumer asks", () => {
-    const iterator = fibonacciSequence(0, 1_000_000);
-    expect(iterator.next().value).toEqual({ index: 0, value: 0n });
-    iterator.return();
   });
 });
 
