@@ -10,6 +10,11 @@ export interface AdapterRuntime {
   readonly log: Logger;
   /** Aborted when the server starts shutting down; streaming calls then end with `UNAVAILABLE`. */
   readonly shutdownSignal: AbortSignal;
+  /**
+   * Calls have OpenTelemetry spans: handlers then run with their call's span active, so that the
+   * spans they start are its children.
+   */
+  readonly tracing?: boolean;
 }
 
 /** The parts of every grpc-js server call object that the adapter uses. */
