@@ -8,7 +8,9 @@ import { status } from "@grpc/grpc-js";
 import type { OwnPosts } from "../room-feed/index.js";
 import { parseClientMessageId, parseText } from "../rules/index.js";
 import type { MessageStore } from "../store/index.js";
+import type { ChatMetrics, RejectReason } from "./chat-metrics.js";
 import { createInbox } from "./inbox.js";
+import type { SessionTrace } from "./session-trace.js";
 import { toChatMessage } from "./to-chat-message.js";
 
 /** Posts of one session being stored at once: enough for group commit to batch a burst. */
@@ -23,6 +25,10 @@ export interface PostingSession {
   readonly ownPosts: OwnPosts;
   /** Why this session may not post (its user lacks chat.write), or `undefined` when it may. */
   readonly postingDenied: string | undefined;
+  /** Counts stored and rejected posts. */
+  readonly metrics: ChatMetrics;
+  /** Records the first posts as events of the session's span. */
+  readonly trace: SessionTrace;
 }
 
 /**
@@ -99,17 +105,30 @@ function answer(
 
 async function post(
   { text, clientMessageId }: PostMessage,
-  { store, room, author, maxTextBytes, ownPosts, postingDenied }: PostingSession,
+  { store, room, author, maxTextBytes, ownPosts, postingDenied, metrics, trace }: PostingSession,
 ): Promise<SendAndReceiveMessageResponse> {
   const id = parseClientMessageId(clientMessageId);
   const body = parseText(text, maxTextBytes);
-  const problem = postingDenied ?? (!id.ok ? id.reason : !body.ok ? body.reason : undefined);
-  if (problem !== undefined) {
-    return { event: { $case: "rejected", value: { clientMessageId, reason: problem } } };
+  const rejection: { reason: RejectReason; problem: string } | undefined =
+    postingDenied !== undefined
+      ? { reason: "permission", problem: postingDenied }
+      : !id.ok
+        ? { reason: "invalid", problem: id.reason }
+        : !body.ok
+          ? { reason: "invalid", problem: body.reason }
+          : undefined;
+  if (rejection !== undefined) {
+    metrics.rejectedPosts[rejection.reason] += 1;
+    trace.posted("rejected", rejection.reason);
+    return {
+      event: { $case: "rejected", value: { clientMessageId, reason: rejection.problem } },
+    };
   }
   const { message, duplicate } = await ownPosts.track(
     store.append({ room, author, text, clientMessageId }),
   );
+  if (!duplicate) metrics.messagesStored += 1;
+  trace.posted(duplicate ? "duplicate" : "ack", undefined, message.id);
   return {
     event: { $case: "ack", value: { clientMessageId, message: toChatMessage(message), duplicate } },
   };

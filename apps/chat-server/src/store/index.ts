@@ -3,6 +3,7 @@ export {
   type AppendInput,
   type AppendResult,
   type AvailabilityListener,
+  type CommittedBatch,
   type MessageListener,
   type MessageStore,
   MessageStoreClosedError,
@@ -12,7 +13,6 @@ export {
 } from "./message-store.js";
 export { createRedisStore, type RedisStoreOptions } from "./redis-store.js";
 export {
-  type CommittedBatch,
   createSqliteStore,
   type SqliteStoreOptions,
 } from "./sqlite/sqlite-store.js";

@@ -2,6 +2,7 @@ import { createAvailability } from "./availability.js";
 import { createListenerSet } from "./listener-set.js";
 import {
   assertReadLimit,
+  type CommittedBatch,
   type MessageStore,
   MessageStoreClosedError,
   MessageStoreUnavailableError,
@@ -24,6 +25,10 @@ export interface RedisStoreOptions {
    * follow the events stream other than a lost connection.
    */
   readonly onError?: (error: unknown) => void;
+  /** Hears of each append the script answered (a batch of one), for metrics. */
+  readonly onCommit?: (batch: CommittedBatch) => void;
+  /** Hears of each connection made ready again after the store opened, for metrics. */
+  readonly onReconnect?: () => void;
 }
 
 // Redis counters are signed 64-bit integers: no id can exceed this.
@@ -71,6 +76,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Mess
       }
     });
     connection.on("ready", updateAvailability).on("close", updateAvailability);
+    connection.on("ready", () => {
+      if (opened) options.onReconnect?.();
+    });
   }
 
   function updateAvailability(): void {
@@ -133,12 +141,18 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Mess
       if (!availability.current) {
         return Promise.reject(new MessageStoreUnavailableError({ cause: lastError }));
       }
+      const startedAt = performance.now();
       const reply = call(runAppendScript(commands, keys, input));
       appending.add(reply);
       const settled = () => appending.delete(reply);
       reply.then(settled, settled);
       return reply.then(async (raw) => {
         const outcome = decodeAppendReply(input, raw);
+        options.onCommit?.({
+          appends: 1,
+          stored: outcome.duplicate ? 0 : 1,
+          seconds: (performance.now() - startedAt) / 1000,
+        });
         // As with every store, this instance's listeners have the message before the poster.
         if (!outcome.duplicate) await follower.passed(outcome.eventId);
         return { message: outcome.message, duplicate: outcome.duplicate };

@@ -43,7 +43,7 @@ export async function runServer<Table extends OptionTable>(
   let app: ServerApp;
   let tracing: TracingSdk | undefined;
   try {
-    tracing = startTracingFromEnv(process.env, {
+    tracing = await startTracingFromEnv(process.env, {
       serviceName: spec.command,
       serviceVersion: spec.version,
     });

@@ -1,12 +1,3 @@
-import { OTLPTraceExporter as OtlpJsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { OTLPTraceExporter as OtlpProtobufExporter } from "@opentelemetry/exporter-trace-otlp-proto";
-import {
-  defaultResource,
-  detectResources,
-  envDetector,
-  resourceFromAttributes,
-} from "@opentelemetry/resources";
-import { BatchSpanProcessor, NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { ConfigError } from "../config/option.js";
 
 let started = false;
@@ -41,13 +32,13 @@ export interface TracingDefaults {
  * `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_SAMPLER(_ARG)`,
  * `OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_BSP_*`. The provider, W3C trace-context propagation and
  * async context are registered globally, so this is for a process's `main`, once.
- * Throws `ConfigError` for an exporter or protocol fibchat does not ship (`grpc`: it would load a
+ * Rejects with a `ConfigError` for an exporter or protocol fibchat does not ship (`grpc`: it would load a
  * second copy of grpc-js).
  */
-export function startTracingFromEnv(
+export async function startTracingFromEnv(
   env: NodeJS.ProcessEnv,
   defaults: TracingDefaults,
-): TracingSdk | undefined {
+): Promise<TracingSdk | undefined> {
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true") return undefined;
   const exporters = (env.OTEL_TRACES_EXPORTER ?? "none")
     .split(",")
@@ -68,20 +59,9 @@ export function startTracingFromEnv(
       `OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not supported: use http/protobuf or http/json`,
     );
   }
-  const exporter = protocol === "http/json" ? new OtlpJsonExporter() : new OtlpProtobufExporter();
-  const resource = defaultResource()
-    .merge(
-      resourceFromAttributes({
-        "service.name": defaults.serviceName,
-        "service.version": defaults.serviceVersion,
-      }),
-    )
-    .merge(detectResources({ detectors: [envDetector] }));
-  const provider = new NodeTracerProvider({
-    resource,
-    spanProcessors: [new BatchSpanProcessor(exporter)],
-  });
-  provider.register();
+  // Loaded only now: the SDK and its exporters take longer to load than the rest of a server.
+  const { registerOtlpProvider } = await import("./otlp-provider.js");
+  const provider = registerOtlpProvider(protocol, defaults);
   started = true;
   return {
     shutdown: () => provider.shutdown().catch(() => {}),
