@@ -1,5 +1,5 @@
 import type { Metadata } from "@grpc/grpc-js";
-import type { TextMapGetter, TextMapSetter } from "@opentelemetry/api";
+import type { TextMapGetter } from "@opentelemetry/api";
 
 /** Reads W3C trace context (`traceparent`, `tracestate`) from gRPC metadata. */
 export const metadataGetter: TextMapGetter<Metadata> = {
@@ -8,9 +8,4 @@ export const metadataGetter: TextMapGetter<Metadata> = {
     const values = carrier.get(key).filter((value) => typeof value === "string");
     return values.length === 0 ? undefined : values;
   },
-};
-
-/** Writes W3C trace context into gRPC metadata. */
-export const metadataSetter: TextMapSetter<Metadata> = {
-  set: (carrier, key, value) => carrier.set(key, value),
 };
