@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes a machine with only Node (>= 20.19) and npm ready for `pnpm test`: installs the pinned
 # pnpm, the Debian packages the tests drive (redis-server for the Redis store's tests, tmux for the
-# CLI's terminal tests) when they are missing, and the workspace's dependencies.
+# CLI's terminal tests, prometheus for the metrics test that scrapes both servers) when they are
+# missing, and the workspace's dependencies.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -18,6 +19,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 if [ "${#missing[@]}" -gt 0 ]; then
   as_root apt-get update
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"

@@ -9,8 +9,11 @@ export const CHAT_MAX_QUEUE = 1000;
 
 /** The servers the scenarios start. */
 export interface ServerCatalog {
-  /** fibchat's Fibonacci server; `info` logs one line per call, as its default does. */
-  fibonacci(logLevel?: "warn" | "info"): ServerSpec;
+  /**
+   * fibchat's Fibonacci server; `info` logs one line per call, as its default does; `metrics`
+   * serves Prometheus metrics on a port of its own (`--metrics-address 127.0.0.1:0`).
+   */
+  fibonacci(logLevel?: "warn" | "info", options?: { readonly metrics?: boolean }): ServerSpec;
   /** fibchat's chat server; each `sqlite` spec opens a fresh database file. */
   chat(store: "memory" | "sqlite", logLevel?: "warn" | "info"): ServerSpec;
   /** The Fibonacci server given by `--before` (another commit's build), if any. */
@@ -37,11 +40,11 @@ export function serverCatalog(
   const chatMain = binOf("@fibchat/chat-server");
   let databases = 0;
   return {
-    fibonacci: (logLevel = "warn") => ({
-      name: logLevel === "warn" ? "fibchat" : "fibchat (log info)",
+    fibonacci: (logLevel = "warn", { metrics = false } = {}) => ({
+      name: `fibchat${logLevel === "warn" ? "" : " (log info)"}${metrics ? " (metrics on)" : ""}`,
       main: fibonacciMain,
       nodeArgs,
-      args: ["--log-level", logLevel],
+      args: ["--log-level", logLevel, ...(metrics ? ["--metrics-address", "127.0.0.1:0"] : [])],
     }),
     chat: (store, logLevel = "warn") => ({
       name: `fibchat (${store})`,

@@ -1,6 +1,7 @@
 import { ChatServiceService } from "@fibchat/contracts/chat/v1";
 import { type ConfigOf, createServerApp, type Logger, type ServerApp } from "@fibchat/server-kit";
 import type { chatServerOptions } from "./chat-options.js";
+import { createChatPrometheus } from "./chat-prometheus.js";
 import { openStorage } from "./open-storage.js";
 import type { PresenceRegistry } from "./presence/index.js";
 import { describeRetention, retentionPolicyOf } from "./retention-policy.js";
@@ -14,6 +15,7 @@ import {
   retainsEverything,
   startRetention,
 } from "./store/index.js";
+import { tracedStore } from "./store/traced-store.js";
 import { describeStoreLocation } from "./store-location.js";
 
 /** The parsed configuration of the chat server. */
@@ -43,14 +45,20 @@ export interface ChatServer {
  * Opens the store and builds (without binding) a chat server. Health follows the store: it is
  * `NOT_SERVING` while the store cannot reach its storage (a Redis server gone away) and `SERVING`
  * again once it is back. Shutting the app down ends open sessions with `UNAVAILABLE`, then
- * flushes and closes the store.
+ * flushes and closes the store. With `--metrics-address` the `fibchat_chat_*` metrics are served
+ * beside the gRPC ones; when the process traces, store calls get spans of their own.
  */
 export async function createChatServer(
   config: ChatServerConfig,
   log: Logger,
   options: ChatServerOptions = {},
 ): Promise<ChatServer> {
-  const storage = await openStorage(config.store, log, { presenceTtlMs: config.presenceTtlMs });
+  const prometheus =
+    config.metricsAddress === undefined ? undefined : createChatPrometheus(config.store.kind);
+  const storage = await openStorage(config.store, log, {
+    presenceTtlMs: config.presenceTtlMs,
+    storeHooks: prometheus?.storeHooks,
+  });
   const { store, presence, rooms } = storage;
   log.info(
     { store: describeStoreLocation(config.store), retention: describeRetention(config) },
@@ -82,7 +90,7 @@ export async function createChatServer(
   app.addService(
     ChatServiceService,
     createChatService({
-      store,
+      store: app.runtime.tracing ? tracedStore(store, config.store.kind) : store,
       sessions,
       runtime: app.runtime,
       maxQueue: config.maxQueue,
@@ -104,6 +112,14 @@ export async function createChatServer(
     },
   );
   let wasAvailable = true;
+  if (app.metrics !== undefined) {
+    prometheus?.register(app.metrics, {
+      metrics,
+      sessions,
+      store: config.store.kind,
+      storeAvailable: () => wasAvailable,
+    });
+  }
   store.watchAvailability((available) => {
     app.setServing(available);
     if (available === wasAvailable) return;

@@ -1,5 +1,5 @@
 import type { Logger } from "@fibchat/server-kit";
-import { openStore } from "./open-store.js";
+import { openStore, type StoreHooks } from "./open-store.js";
 import { createLocalPresence, type PresenceRegistry } from "./presence/index.js";
 import {
   createMemoryRoomCatalog,
@@ -27,6 +27,8 @@ export interface StorageOptions {
   readonly presenceTtlMs: number;
   /** For Redis: the presence and room keys' namespace (tests isolate themselves with it). */
   readonly redisNamespace?: string;
+  /** What the store reports for metrics. */
+  readonly storeHooks?: StoreHooks | undefined;
 }
 
 /**
@@ -36,12 +38,16 @@ export interface StorageOptions {
 export async function openStorage(
   location: StoreLocation,
   log: Logger,
-  { presenceTtlMs, redisNamespace }: StorageOptions,
+  { presenceTtlMs, redisNamespace, storeHooks }: StorageOptions,
 ): Promise<ChatStorage> {
   // Entries the follower hears before the registry exists reach no session: none is open yet.
   let redisPresence: RedisPresence | undefined;
   const onOtherEvent = (entry: StreamEntry) => redisPresence?.onEvent(entry);
-  const store = await openStore(location, log, onOtherEvent, redisNamespace);
+  const store = await openStore(location, log, {
+    onOtherEvent,
+    ...(redisNamespace === undefined ? {} : { namespace: redisNamespace }),
+    ...(storeHooks === undefined ? {} : { hooks: storeHooks }),
+  });
   try {
     let presence: PresenceRegistry;
     let rooms: RoomCatalog;

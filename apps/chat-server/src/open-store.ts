@@ -1,5 +1,6 @@
 import { ConfigError, type Logger } from "@fibchat/server-kit";
 import {
+  type CommittedBatch,
   createMemoryStore,
   createRedisStore,
   createSqliteStore,
@@ -9,6 +10,14 @@ import {
 import type { StreamEntry } from "./store/redis-entries.js";
 import { describeStoreLocation, type StoreLocation } from "./store-location.js";
 
+/** What a store reports for metrics (see chat-prometheus.ts). */
+export interface StoreHooks {
+  /** Each commit of appends (SQLite: a group-commit transaction; Redis: one append). */
+  readonly onCommit?: (batch: CommittedBatch) => void;
+  /** Each Redis connection made ready again after an outage. */
+  readonly onReconnect?: () => void;
+}
+
 /**
  * Opens the store `--store` names. A store that cannot be opened, including a Redis server that
  * cannot be reached at start, is a configuration error: the process exits 2 saying why.
@@ -16,17 +25,28 @@ import { describeStoreLocation, type StoreLocation } from "./store-location.js";
 export async function openStore(
   location: StoreLocation,
   log: Logger,
-  /** For Redis: the events-stream entries that are not messages (presence's joins and leaves). */
-  onOtherEvent?: (entry: StreamEntry) => void,
-  /** For Redis: the keys' namespace, when not the default (tests). */
-  namespace?: string,
+  {
+    onOtherEvent,
+    namespace,
+    hooks = {},
+  }: {
+    /** For Redis: the events-stream entries that are not messages (presence's joins and leaves). */
+    readonly onOtherEvent?: (entry: StreamEntry) => void;
+    /** For Redis: the keys' namespace, when not the default (tests). */
+    readonly namespace?: string;
+    /** What the store reports for metrics. */
+    readonly hooks?: StoreHooks;
+  } = {},
 ): Promise<RetainingStore> {
   switch (location.kind) {
     case "memory":
       return createMemoryStore();
     case "sqlite":
       try {
-        return createSqliteStore({ path: location.path });
+        return createSqliteStore({
+          path: location.path,
+          ...(hooks.onCommit && { onCommit: hooks.onCommit }),
+        });
       } catch (error) {
         throw new ConfigError(`cannot open the SQLite store at ${location.path}: ${reason(error)}`);
       }
@@ -37,6 +57,7 @@ export async function openStore(
           onError: (error) => log.warn({ err: error }, "Redis store: connection or read failed"),
           ...(onOtherEvent === undefined ? {} : { onOtherEvent }),
           ...(namespace === undefined ? {} : { namespace }),
+          ...hooks,
         });
       } catch (error) {
         const where = describeStoreLocation(location);

@@ -50,9 +50,15 @@ export interface CliContext {
 
 /**
  * Builds the {@link CliContext} of a run. Reads the TLS files named by the options, so a missing
- * file fails here, before anything is sent. The caller closes `clients` when the run ends.
+ * file fails here, before anything is sent. The caller closes `clients` when the run ends. With
+ * `tracing`, every call gets an OpenTelemetry CLIENT span and sends its `traceparent`.
  */
-export function createContext(options: GlobalOptions, io: CliIo, stop: Stopper): CliContext {
+export function createContext(
+  options: GlobalOptions,
+  io: CliIo,
+  stop: Stopper,
+  tracing = false,
+): CliContext {
   const tls = tlsOptions({
     tls: options.tls === true,
     ca: options.ca,
@@ -62,7 +68,7 @@ export function createContext(options: GlobalOptions, io: CliIo, stop: Stopper):
   const clients = createClients({
     fibonacciAddress: options.fibAddress,
     chatAddress: options.chatAddress,
-    options: { tls, ...(options.token === undefined ? {} : { token: options.token }) },
+    options: { tls, tracing, ...(options.token === undefined ? {} : { token: options.token }) },
   });
   const colorOf = (stream: PrintStream) =>
     createStyle(colorEnabled({ isTTY: stream.isTTY === true, flag: options.color, env: io.env }));

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { startTracingFromEnv } from "@fibchat/server-kit/tracing";
 import { ExitCode } from "./errors.js";
 import { packageVersion } from "./package-version.js";
 import { runCli } from "./run-cli.js";
@@ -20,7 +21,21 @@ process.on("SIGINT", () => {
   interrupt.abort();
 });
 
+// The standard OTEL_* variables turn tracing on (OTEL_TRACES_EXPORTER=otlp), as for the servers:
+// each call's CLIENT span is sent to the server as `traceparent`, so one trace runs from here
+// through the server to its store.
+const tracing = await startTracingFromEnv(process.env, {
+  serviceName: "fibchat",
+  serviceVersion: packageVersion(),
+}).catch((error: unknown) => {
+  process.stderr.write(`fibchat: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(ExitCode.usage);
+});
+
 process.exitCode = await runCli(process.argv.slice(2), process, {
   version: packageVersion(),
   interrupt: interrupt.signal,
+  tracing: tracing !== undefined,
 });
+// Spans are exported in batches: send what is left before the process ends.
+await tracing?.shutdown();

@@ -9,6 +9,8 @@ export interface RunOptions {
   readonly version: string;
   /** Aborts on Ctrl-C: the command cancels its calls and the run ends with 130. */
   readonly interrupt?: AbortSignal;
+  /** Trace every call (the process registered an OpenTelemetry SDK). */
+  readonly tracing?: boolean;
 }
 
 /**
@@ -27,7 +29,7 @@ export async function runCli(
     version: options.version,
     io,
     context: (globals) => {
-      context ??= createContext(globals, io, stop);
+      context ??= createContext(globals, io, stop, options.tracing);
       return context;
     },
   });

@@ -2,7 +2,12 @@ import { type ConfigOf, createServerApp, type Logger, type ServerApp } from "@fi
 
 import { createSequencePool } from "./compute/sequence-pool.js";
 import type { fibonacciServerOptions } from "./fibonacci-options.js";
-import { createFibonacciService, type FibonacciMetrics } from "./fibonacci-service.js";
+import { registerFibonacciMetrics } from "./fibonacci-prometheus.js";
+import {
+  createFibonacciMetrics,
+  createFibonacciService,
+  type FibonacciMetrics,
+} from "./fibonacci-service.js";
 import { encodedFibonacciService } from "./stream-serializer.js";
 
 /** The parsed configuration of the Fibonacci server. */
@@ -10,12 +15,13 @@ export type FibonacciServerConfig = ConfigOf<typeof fibonacciServerOptions>;
 
 /**
  * Builds (without binding) a Fibonacci server: the service plus health, reflection and the rest.
- * Its compute threads start on the first deep call and are terminated by `shutdown()`.
+ * Its compute threads start on the first deep call and are terminated by `shutdown()`. With
+ * `--metrics-address`, `metrics` (fresh ones by default) are served as `fibchat_fibonacci_*`.
  */
 export function createFibonacciServer(
   config: FibonacciServerConfig,
   log: Logger,
-  metrics?: FibonacciMetrics,
+  metrics: FibonacciMetrics = createFibonacciMetrics(),
 ): ServerApp {
   const pool = createSequencePool(config.computeThreads, config.computeQueue);
   const app = createServerApp({ config, log, onShutdown: () => pool.close() });
@@ -30,8 +36,9 @@ export function createFibonacciServer(
   };
   app.addService(
     encodedFibonacciService,
-    createFibonacciService({ limits, runtime: app.runtime, pool, ...(metrics && { metrics }) }),
+    createFibonacciService({ limits, runtime: app.runtime, pool, metrics }),
     { getSequence: "fibonacci.read", streamSequence: "fibonacci.read" },
   );
+  if (app.metrics !== undefined) registerFibonacciMetrics(app.metrics, metrics);
   return app;
 }

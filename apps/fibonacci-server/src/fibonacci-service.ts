@@ -42,6 +42,8 @@ export interface FibonacciLimits {
 export interface FibonacciMetrics {
   /** Numbers computed by `StreamSequence` so far, across all calls. */
   produced: number;
+  /** Numbers returned by `GetSequence` so far, across all calls. */
+  returned: number;
   /** `StreamSequence` calls whose computation is still running. */
   activeStreams: number;
   /** Deep calls open now. */
@@ -58,6 +60,7 @@ export interface FibonacciMetrics {
 export function createFibonacciMetrics(): FibonacciMetrics {
   return {
     produced: 0,
+    returned: 0,
     activeStreams: 0,
     deepCalls: 0,
     deepCallsPeakPerUser: 0,
@@ -154,6 +157,7 @@ export function createFibonacciService({
       const numbers: FibonacciNumber[] = [];
       for await (const { index, value } of terms(start, count, context.signal))
         numbers.push({ index, value });
+      counters.returned += numbers.length;
       return { numbers };
     } finally {
       release?.();

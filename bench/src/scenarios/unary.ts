@@ -12,11 +12,14 @@ const REQUEST = { start: 0, count: 20 };
 /** The concurrency at which the info-level server is measured too. */
 const LOGGING_CONCURRENCY = 16;
 const TARGET_RATIO = 0.95;
+/** Issue 13: serving metrics may cost at most 3 % of unary throughput. */
+const METRICS_TARGET_RATIO = 0.97;
 
 /**
  * Unary GetSequence(count = 20) at each concurrency of the mode: fibchat against the bare
  * grpc-js baseline, both idle-logging (`--log-level warn`); at 16 in flight also fibchat at its
- * default `info`, which writes one access-log line per call, to show what that costs.
+ * default `info`, which writes one access-log line per call, to show what that costs, and with
+ * `--metrics-address` (metrics on) against the same server without it.
  */
 export const unaryScenario: Scenario = {
   id: "unary",
@@ -26,18 +29,19 @@ export const unaryScenario: Scenario = {
       const fibchat = await start(servers.fibonacci("warn"));
       const bare = await start(servers.bareFibonacci);
       const logging = await start(servers.fibonacci("info"));
+      const metered = await start(servers.fibonacci("warn", { metrics: true }));
       const rows: ComparisonRow[] = [];
       const notes: string[] = [];
       const lines: LatencyLine[] = [];
       for (const concurrency of mode.unaryConcurrency) {
         const contenders =
-          concurrency === LOGGING_CONCURRENCY ? [fibchat, bare, logging] : [fibchat, bare];
+          concurrency === LOGGING_CONCURRENCY ? [fibchat, bare, logging, metered] : [fibchat, bare];
         const rounds = await alternate(contenders, mode.rounds, (server, round) => {
           log(`unary, ${concurrency} in flight: ${server.name}, round ${round + 1}`);
           return measureUnary(context.load, server, concurrency, mode.warmupMs, mode.roundMs);
         });
         const peaks = await Promise.all(contenders.map((server) => server.peakRssBytes()));
-        const [ours, theirs, withLogs] = contenders.map((server, i) =>
+        const [ours, theirs, withLogs, withMetrics] = contenders.map((server, i) =>
           measurementOf(server.name, rounds[i] ?? [], peaks[i]),
         );
         if (ours === undefined || theirs === undefined) throw new Error("no unary measurement");
@@ -62,9 +66,26 @@ export const unaryScenario: Scenario = {
             baseline: ours,
           });
         }
-        notes.push(
-          `${concurrency} in flight, server CPU: ${cpuNote([ours, theirs, ...(withLogs ? [withLogs] : [])])}.`,
-        );
+        if (withMetrics !== undefined) {
+          rows.push({
+            scenario: `${scenario}: metrics on vs off`,
+            metric: "calls/s",
+            better: "higher",
+            fibchat: withMetrics,
+            baseline: ours,
+            target: {
+              description: `≥ ${METRICS_TARGET_RATIO}× metrics off`,
+              met: withMetrics.value >= METRICS_TARGET_RATIO * ours.value,
+            },
+          });
+        }
+        const measured = [
+          ours,
+          theirs,
+          ...(withLogs ? [withLogs] : []),
+          ...(withMetrics ? [withMetrics] : []),
+        ];
+        notes.push(`${concurrency} in flight, server CPU: ${cpuNote(measured)}.`);
         notes.push(
           ...contenders.flatMap((server, i) => problemNotes(server.name, rounds[i] ?? [])),
         );
@@ -79,6 +100,7 @@ export const unaryScenario: Scenario = {
       }
       notes.push(
         "Every server runs with `--log-level warn` except the `log info` row: at info, fibchat writes one access-log line per call, synchronously, to a pipe the harness drains.",
+        "The `metrics on` row runs the same server with `--metrics-address 127.0.0.1:0`: every call is counted (gRPC counters and latency histogram); nothing scrapes during the rounds, and a scrape's own cost is paid only when Prometheus asks.",
         `Load: ${context.load.description}; calls spread over up to 4 connections; each round is ${mode.warmupMs} ms of warm-up, then ${mode.roundMs} ms measured.`,
       );
       return {

@@ -1,4 +1,10 @@
-import { type ChannelCredentials, type ChannelOptions, credentials } from "@grpc/grpc-js";
+import {
+  type ChannelCredentials,
+  type ChannelOptions,
+  credentials,
+  type ClientOptions as GrpcClientOptions,
+} from "@grpc/grpc-js";
+import { tracingInterceptor } from "./call/tracing-interceptor.js";
 import { type RetryOptions, retryMethodConfig } from "./retry-policy.js";
 
 /** TLS for a client: the CA to verify the server with, and a certificate for mTLS. */
@@ -32,6 +38,12 @@ export interface ClientOptions {
   readonly keepaliveMs?: number;
   /** Further grpc-js channel options, applied last. */
   readonly channelOptions?: ChannelOptions;
+  /**
+   * Make an OpenTelemetry CLIENT span per call and send its W3C trace context (`traceparent`)
+   * to the server, through `@opentelemetry/api`: the application registers the SDK that records
+   * and exports them. Off by default, so a client that does not trace pays nothing per call.
+   */
+  readonly tracing?: boolean;
 }
 
 /** The channel credentials of `options.tls`. */
@@ -52,9 +64,10 @@ const TARGET_SCHEME = /^(?:dns|ipv4|ipv6|unix|unix-abstract):/;
  * The channel options for `target`. A gRPC target URI (`dns:///host:port`,
  * `ipv4:10.0.0.1:50051,10.0.0.2:50051`) gets round-robin load balancing, so calls spread over
  * every address it resolves to instead of sticking to the first (grpc-js defaults to pick_first);
- * the retry policy of `options.retries` goes into the same service config.
+ * the retry policy of `options.retries` goes into the same service config. With `tracing`, every
+ * call goes through the tracing interceptor.
  */
-export function channelOptions(target: string, options: ClientOptions): ChannelOptions {
+export function channelOptions(target: string, options: ClientOptions): GrpcClientOptions {
   const serviceConfig = {
     ...(TARGET_SCHEME.test(target) ? { loadBalancingConfig: [{ round_robin: {} }] } : {}),
     ...(options.retries === false ? {} : { methodConfig: retryMethodConfig(options.retries) }),
@@ -69,6 +82,7 @@ export function channelOptions(target: string, options: ClientOptions): ChannelO
           "grpc.keepalive_time_ms": options.keepaliveMs,
           "grpc.keepalive_permit_without_calls": 1,
         }),
+    ...(options.tracing === true ? { interceptors: [tracingInterceptor()] } : {}),
     ...options.channelOptions,
   };
 }

@@ -25,6 +25,7 @@ export {
 export { formatHelp } from "./config/format-help.js";
 export { ConfigError, type ConfigOf, type OptionSpec, type OptionTable } from "./config/option.js";
 export { type ParsedCommandLine, parseCommandLine } from "./config/parse-config.js";
+export type { HostPort } from "./config/parsers.js";
 export * as parsers from "./config/parsers.js";
 export {
   LOG_LEVELS,
@@ -58,3 +59,9 @@ export {
   type ServerAppConfig,
   type ServerAppOptions,
 } from "./server/server-app.js";
+export { spanOf } from "./telemetry/call-span.js";
+export {
+  startTracingFromEnv,
+  type TracingDefaults,
+  type TracingSdk,
+} from "./telemetry/trace-sdk.js";

@@ -10,7 +10,9 @@ import type { OwnPosts } from "../room-feed/index.js";
 import { parseClientMessageId, parseText } from "../rules/index.js";
 import type { MessageStore } from "../store/index.js";
 import type { RateRejection } from "./chat-limits.js";
+import type { ChatMetrics, RejectReason } from "./chat-metrics.js";
 import { createInbox } from "./inbox.js";
+import type { SessionTrace } from "./session-trace.js";
 import { toChatMessage } from "./to-chat-message.js";
 
 /** Posts of one session being stored at once: enough for group commit to batch a burst. */
@@ -30,6 +32,10 @@ export interface PostingSession {
    * there is none left, else `undefined`.
    */
   readonly takeAllowance: () => RateRejection | undefined;
+  /** Counts stored and rejected posts. */
+  readonly metrics: ChatMetrics;
+  /** Records the first posts as events of the session's span. */
+  readonly trace: SessionTrace;
 }
 
 /**
@@ -106,28 +112,51 @@ function answer(
 
 async function post(
   { text, clientMessageId }: PostMessage,
-  { store, room, author, maxTextBytes, ownPosts, postingDenied, takeAllowance }: PostingSession,
+  {
+    store,
+    room,
+    author,
+    maxTextBytes,
+    ownPosts,
+    postingDenied,
+    takeAllowance,
+    metrics,
+    trace,
+  }: PostingSession,
 ): Promise<SendAndReceiveMessageResponse> {
   const id = parseClientMessageId(clientMessageId);
   const body = parseText(text, maxTextBytes);
+  const refuse = (value: MessageRejected, reason: RejectReason) => {
+    metrics.rejectedPosts[reason] += 1;
+    trace.posted("rejected", reason);
+    return rejected(value);
+  };
   // Every post counts against the rate, a broken or unpermitted one too: the limit is on what a
   // client sends. A post refused for its rate never reaches the store, so its client_message_id
   // stays unseen and the same post sent again after the wait is stored once.
   const limited = takeAllowance();
   if (limited !== undefined) {
     const { reason, retryAfterMs } = limited;
-    return rejected({ clientMessageId, reason, retryAfterMs, code: status.RESOURCE_EXHAUSTED });
+    return refuse(
+      { clientMessageId, reason, retryAfterMs, code: status.RESOURCE_EXHAUSTED },
+      "rate_limited",
+    );
   }
   if (postingDenied !== undefined) {
-    return rejected({ clientMessageId, reason: postingDenied, code: status.PERMISSION_DENIED });
+    return refuse(
+      { clientMessageId, reason: postingDenied, code: status.PERMISSION_DENIED },
+      "permission",
+    );
   }
   const problem = !id.ok ? id.reason : !body.ok ? body.reason : undefined;
   if (problem !== undefined) {
-    return rejected({ clientMessageId, reason: problem, code: status.INVALID_ARGUMENT });
+    return refuse({ clientMessageId, reason: problem, code: status.INVALID_ARGUMENT }, "invalid");
   }
   const { message, duplicate } = await ownPosts.track(
     store.append({ room, author, text, clientMessageId }),
   );
+  if (!duplicate) metrics.messagesStored += 1;
+  trace.posted(duplicate ? "duplicate" : "ack", undefined, message.id);
   return {
     event: { $case: "ack", value: { clientMessageId, message: toChatMessage(message), duplicate } },
   };

@@ -18,6 +18,7 @@ import { presenceEvents } from "./presence-events.js";
 import { required } from "./request-rules.js";
 import { sessionAuthor } from "./session-author.js";
 import { holdingSessionSlot } from "./session-slot.js";
+import { createSessionTrace } from "./session-trace.js";
 import { slowConsumerRpcError, slowConsumerStatus } from "./slow-consumer-status.js";
 import { toChatMessage } from "./to-chat-message.js";
 import { asStatus } from "./unavailable-status.js";
@@ -89,10 +90,15 @@ async function* inRoom(
     signal,
     // The feed is full while this session is blocked writing to its slow client: end the call
     // now rather than when the loop next reads the feed.
-    onSlowConsumer: (error) => context.end(slowConsumerRpcError(error, "replay_after_id")),
+    onSlowConsumer: (error) => {
+      metrics.slowConsumerCutoffs.session += 1;
+      context.end(slowConsumerRpcError(error, "replay_after_id"));
+    },
   });
   const feed = roomFeed[Symbol.asyncIterator]();
   const { principal } = context;
+  const sessionTrace = createSessionTrace();
+  sessionTrace.joined(room, join.replayAfterId);
   const postingDenied = hasScope(principal, "chat.write")
     ? undefined
     : `posting needs the chat.write scope; ${scopeRefusal("chat.write", principal)}`;
@@ -104,6 +110,8 @@ async function* inRoom(
     ownPosts,
     postingDenied,
     takeAllowance: () => postRateRejection(limits.posts, context),
+    metrics,
+    trace: sessionTrace,
   });
   // One pending `next()` per source, each handing its result to the inbox exactly once.
   const inbox = createInbox<SessionEvent>();
@@ -149,6 +157,7 @@ async function* inRoom(
       pullMessage();
       // Own posts were acknowledged; the session receives the messages of the others.
       if (!(await ownPosts.isOwn(message))) {
+        metrics.delivered.session += 1;
         yield { event: { $case: "message", value: toChatMessage(message) } };
       }
     }

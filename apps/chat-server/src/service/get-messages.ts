@@ -51,30 +51,38 @@ function createReadMessages({ store, maxQueue, metrics }: GetMessagesDeps) {
           room: name,
           capacity: maxQueue,
           signal,
-          onSlowConsumer: (error) => context.end(slowConsumerRpcError(error, "after_id")),
+          onSlowConsumer: (error) => {
+            metrics.slowConsumerCutoffs.follow += 1;
+            context.end(slowConsumerRpcError(error, "after_id"));
+          },
         })
       : undefined;
+    if (live !== undefined) metrics.followStreamsOpen += 1;
     let last = afterId;
     try {
       for await (const message of storedAfter(store, name, afterId, limit)) {
         if (signal.aborted) return;
         last = message.id;
+        metrics.delivered.follow += 1;
         yield { message: toChatMessage(message) };
       }
       if (live === undefined) return;
       for await (const message of live) {
         if (message.id <= last) continue;
         last = message.id;
+        metrics.delivered.follow += 1;
         yield { message: toChatMessage(message) };
       }
     } catch (error) {
       throw slowConsumerStatus(error, "after_id");
     } finally {
-      if (live)
+      if (live) {
+        metrics.followStreamsOpen -= 1;
         metrics.feedQueueHighWaterMark = Math.max(
           metrics.feedQueueHighWaterMark,
           live.queueHighWaterMark,
         );
+      }
       done.abort();
     }
   };

@@ -11,6 +11,7 @@ export {
   type AppendInput,
   type AppendResult,
   type AvailabilityListener,
+  type CommittedBatch,
   type MessageListener,
   type MessageStore,
   MessageStoreClosedError,
@@ -29,7 +30,6 @@ export {
 export type { RoomCatalog, StoredRoom } from "./room-catalog.js";
 export { createSqliteRoomCatalog } from "./sqlite/sqlite-room-catalog.js";
 export {
-  type CommittedBatch,
   createSqliteStore,
   type SqliteStoreOptions,
 } from "./sqlite/sqlite-store.js";

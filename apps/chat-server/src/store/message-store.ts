@@ -28,6 +28,16 @@ export interface AppendResult {
   readonly duplicate: boolean;
 }
 
+/** Appends a store committed at once (SQLite: one group-commit transaction; Redis: one append). */
+export interface CommittedBatch {
+  /** Appends answered by this commit. */
+  readonly appends: number;
+  /** Of those, the ones that stored a message (the rest were duplicates). */
+  readonly stored: number;
+  /** How long the commit took, commit and fsync included. */
+  readonly seconds: number;
+}
+
 /** Counts over stored messages. */
 export interface StoreStats {
   readonly messageCount: bigint;

@@ -3,6 +3,7 @@ import { createListenerSet } from "./listener-set.js";
 import type { RetainingStore } from "./message-retention.js";
 import {
   assertReadLimit,
+  type CommittedBatch,
   MessageStoreClosedError,
   MessageStoreUnavailableError,
   type StoreStats,
@@ -31,6 +32,10 @@ export interface RedisStoreOptions {
    * joins and leaves in an order consistent with the messages.
    */
   readonly onOtherEvent?: (entry: StreamEntry) => void;
+  /** Hears of each append the script answered (a batch of one), for metrics. */
+  readonly onCommit?: (batch: CommittedBatch) => void;
+  /** Hears of each connection made ready again after the store opened, for metrics. */
+  readonly onReconnect?: () => void;
 }
 
 // Redis counters are signed 64-bit integers: no id can exceed this.
@@ -79,6 +84,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Reta
       }
     });
     connection.on("ready", updateAvailability).on("close", updateAvailability);
+    connection.on("ready", () => {
+      if (opened) options.onReconnect?.();
+    });
   }
 
   function updateAvailability(): void {
@@ -144,12 +152,18 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Reta
       if (!availability.current) {
         return Promise.reject(new MessageStoreUnavailableError({ cause: lastError }));
       }
+      const startedAt = performance.now();
       const reply = call(runAppendScript(commands, keys, input));
       appending.add(reply);
       const settled = () => appending.delete(reply);
       reply.then(settled, settled);
       return reply.then(async (raw) => {
         const outcome = decodeAppendReply(input, raw);
+        options.onCommit?.({
+          appends: 1,
+          stored: outcome.duplicate ? 0 : 1,
+          seconds: (performance.now() - startedAt) / 1000,
+        });
         // As with every store, this instance's listeners have the message before the poster.
         if (!outcome.duplicate) await follower.passed(outcome.eventId);
         return { message: outcome.message, duplicate: outcome.duplicate };

@@ -15,6 +15,11 @@ export interface AdapterRuntime {
    * fails (`INTERNAL`) instead of running as anonymous, which may do everything.
    */
   readonly authenticates?: boolean;
+  /**
+   * Calls have OpenTelemetry spans: handlers then run with their call's span active, so that the
+   * spans they start are its children.
+   */
+  readonly tracing?: boolean;
 }
 
 /** The parts of every grpc-js server call object that the adapter uses. */

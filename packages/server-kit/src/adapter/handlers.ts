@@ -5,6 +5,7 @@ import type {
   ServerDuplexStream,
   ServerWritableStream,
 } from "@grpc/grpc-js";
+import { inCallSpan } from "../telemetry/call-span.js";
 import type { CallContext } from "./call-context.js";
 import { type AdapterRuntime, type CallScope, openCallScope } from "./call-scope.js";
 import { readRequests } from "./read-requests.js";
@@ -38,7 +39,7 @@ export function unary<Req, Res>(
     const scope = openCallScope(call, runtime, { streaming: false });
     // `async` wrapper: a handler that throws synchronously rejects instead.
     const run = async () => handler(call.request, scope);
-    run().then(
+    (runtime.tracing ? inCallSpan(call.metadata, run) : run()).then(
       (response) => {
         scope.finish();
         callback(null, response);
@@ -72,7 +73,7 @@ export function serverStreaming<Req, Res>(
   return (call) => {
     const scope = openCallScope(call, runtime, { streaming: true });
     const run = async () => writeAll(call, handler(call.request, scope), scope.signal, sendBuffer);
-    finishStream(call, run(), scope);
+    finishStream(call, runtime.tracing ? inCallSpan(call.metadata, run) : run(), scope);
   };
 }
 
@@ -89,7 +90,7 @@ export function bidiStreaming<Req, Res>(
     const scope = openCallScope(call, runtime, { streaming: true });
     const { signal } = scope;
     const run = async () => writeAll(call, handler(readRequests(call, signal), scope), signal);
-    finishStream(call, run(), scope);
+    finishStream(call, runtime.tracing ? inCallSpan(call.metadata, run) : run(), scope);
   };
 }
 

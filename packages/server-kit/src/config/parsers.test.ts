@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "./option.js";
-import { bytes, duration, formatBytes, formatDuration, integer } from "./parsers.js";
+import {
+  bytes,
+  duration,
+  formatBytes,
+  formatDuration,
+  formatHostPort,
+  integer,
+  optionalHostPort,
+} from "./parsers.js";
 
 describe("duration", () => {
   it.each([
@@ -44,4 +52,24 @@ describe("integer", () => {
     expect(() => port("65536")).toThrow('"65536" is not a whole number from 0 to 65535');
     expect(() => port("1e3")).toThrow(ConfigError);
   });
+});
+
+describe("optionalHostPort", () => {
+  it.each([
+    ["127.0.0.1:9464", { host: "127.0.0.1", port: 9464 }],
+    ["localhost:0", { host: "localhost", port: 0 }],
+    ["[::1]:9464", { host: "::1", port: 9464 }],
+    ["", undefined],
+  ])("%j", (raw, expected) => {
+    expect(optionalHostPort(raw)).toEqual(expected);
+    if (expected !== undefined)
+      expect(optionalHostPort(formatHostPort(expected))).toEqual(expected);
+  });
+
+  it.each(["9464", ":9464", "host:", "host:65536", "::1:9464", "host:port"])(
+    "rejects %j",
+    (raw) => {
+      expect(() => optionalHostPort(raw)).toThrow(ConfigError);
+    },
+  );
 });

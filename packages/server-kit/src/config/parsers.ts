@@ -105,3 +105,31 @@ export function formatBytes(value: number): string {
   }
   return `${value}`;
 }
+
+/** A host and a TCP port. */
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * Parses `HOST:PORT` (`[::1]:9464` for IPv6; port 0 picks a free one), or the empty string,
+ * meaning "off", into `undefined`.
+ */
+export function optionalHostPort(raw: string): HostPort | undefined {
+  const value = raw.trim();
+  if (value === "") return undefined;
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d+)$/.exec(value);
+  const host = match?.[1] ?? match?.[2];
+  const port = Number(match?.[3]);
+  if (host === undefined || !Number.isSafeInteger(port) || port > 65535) {
+    throw new ConfigError(`"${raw}" is not HOST:PORT, such as 127.0.0.1:9464 or [::1]:0`);
+  }
+  return { host, port };
+}
+
+/** Formats what {@link optionalHostPort} reads. */
+export function formatHostPort(value: HostPort | undefined): string {
+  if (value === undefined) return "off";
+  return `${value.host.includes(":") ? `[${value.host}]` : value.host}:${value.port}`;
+}

@@ -5,9 +5,12 @@ import {
   duration,
   formatBytes,
   formatDuration,
+  formatHostPort,
+  type HostPort,
   integer,
   nonEmpty,
   oneOf,
+  optionalHostPort,
   optionalString,
 } from "./parsers.js";
 
@@ -54,6 +57,17 @@ export function serverOptions(envPrefix: string, defaultPort: number) {
       description: `log threshold: ${LOG_LEVELS.join(", ")}`,
       default: "info",
       parse: oneOf(LOG_LEVELS),
+    }),
+    metricsAddress: option<HostPort | undefined>({
+      ...value,
+      flag: "metrics-address",
+      envName: "METRICS_ADDRESS",
+      valueName: "HOST:PORT",
+      description:
+        "serve Prometheus metrics at http://HOST:PORT/metrics (plain HTTP; port 0 picks a free one, the log's metrics line shows it)",
+      default: undefined,
+      parse: optionalHostPort,
+      formatDefault: formatHostPort,
     }),
     reflection: option({
       kind: "switch",

@@ -6,10 +6,13 @@ import {
 } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { principalOf } from "../auth/principal.js";
+import { spanOf } from "../telemetry/call-span.js";
+import { cancelledCode } from "./cancelled-code.js";
 
 /**
  * Logs one line per finished call at info level: method, status code name, duration, peer, and
- * the user's `subject` when the server identifies users.
+ * the user's `subject` when the server identifies users, and `trace_id` and `span_id` when the
+ * call has an OpenTelemetry span (the tracing interceptor, outside this one, opened it).
  * Cancelled and expired calls are logged at info too: a client leaving is not a server error.
  */
 export function accessLogInterceptor(log: Logger): ServerInterceptor {
@@ -26,6 +29,7 @@ export function accessLogInterceptor(log: Logger): ServerInterceptor {
       // The auth interceptor, inside this one, attaches the principal to the same metadata.
       const principal = metadata === undefined ? undefined : principalOf(metadata, false);
       const subject = principal?.kind === "user" ? principal.subject : undefined;
+      const span = metadata === undefined ? undefined : spanOf(metadata)?.spanContext();
       log.info(
         {
           method: method.path,
@@ -33,6 +37,7 @@ export function accessLogInterceptor(log: Logger): ServerInterceptor {
           durationMs,
           peer,
           ...(subject !== undefined && { subject }),
+          ...(span !== undefined && { trace_id: span.traceId, span_id: span.spanId }),
         },
         "rpc finished",
       );
@@ -45,10 +50,7 @@ export function accessLogInterceptor(log: Logger): ServerInterceptor {
             nextMetadata(received);
           },
           onCancel() {
-            const deadline = call.getDeadline();
-            const expired =
-              deadline instanceof Date ? deadline.getTime() <= Date.now() : deadline <= Date.now();
-            finish(expired ? status.DEADLINE_EXCEEDED : status.CANCELLED);
+            finish(cancelledCode(call));
           },
         });
       },

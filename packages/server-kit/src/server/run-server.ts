@@ -1,6 +1,7 @@
 import { formatHelp } from "../config/format-help.js";
 import { ConfigError, type ConfigOf, type OptionTable } from "../config/option.js";
 import { parseCommandLine } from "../config/parse-config.js";
+import { startTracingFromEnv, type TracingSdk } from "../telemetry/trace-sdk.js";
 import type { ServerApp } from "./server-app.js";
 
 /** What {@link runServer} needs to turn a process into a server. */
@@ -20,8 +21,9 @@ export interface RunServerOptions<Table extends OptionTable> {
 
 /**
  * The whole life of a server process: parse flags and environment (a bad value prints the
- * problem and exits 2), build and bind the server, and on SIGINT or SIGTERM shut down gracefully
- * and exit 0. A second signal exits at once with 130.
+ * problem and exits 2), start the OpenTelemetry trace SDK when the `OTEL_*` environment asks
+ * for it, build and bind the server, and on SIGINT or SIGTERM shut down gracefully (exporting the
+ * spans still buffered) and exit 0. A second signal exits at once with 130.
  */
 export async function runServer<Table extends OptionTable>(
   spec: RunServerOptions<Table>,
@@ -39,7 +41,12 @@ export async function runServer<Table extends OptionTable>(
   }
 
   let app: ServerApp;
+  let tracing: TracingSdk | undefined;
   try {
+    tracing = await startTracingFromEnv(process.env, {
+      serviceName: spec.command,
+      serviceVersion: spec.version,
+    });
     app = await spec.create(config);
   } catch (error) {
     if (error instanceof ConfigError) return exitWithConfigError(spec.command, error);
@@ -65,7 +72,10 @@ export async function runServer<Table extends OptionTable>(
     }
     log.info({ signal }, "signal received");
     app.shutdown().then(
-      () => process.exit(0),
+      async () => {
+        await tracing?.shutdown();
+        process.exit(0);
+      },
       (error: unknown) => {
         log.fatal({ err: error }, "shutdown failed");
         process.exit(1);

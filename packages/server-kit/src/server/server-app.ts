@@ -2,17 +2,25 @@ import { setMaxListeners } from "node:events";
 import {
   type Server as GrpcServer,
   Server,
+  type ServerInterceptor,
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { trace } from "@opentelemetry/api";
 import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import type { AdapterRuntime } from "../adapter/call-scope.js";
 import { authInterceptor } from "../auth/auth-interceptor.js";
 import type { Scope } from "../auth/principal.js";
 import { ConfigError } from "../config/option.js";
+import type { HostPort } from "../config/parsers.js";
 import { refuseInvalidRequests } from "../decoding/refuse-invalid-requests.js";
 import { strictService } from "../decoding/strict-service.js";
+import { type MetricsEndpoint, startMetricsEndpoint } from "../telemetry/metrics-endpoint.js";
+import { createServerMetrics } from "../telemetry/server-metrics.js";
+import { tracingStarted } from "../telemetry/trace-sdk.js";
+import { tracingInterceptor } from "../telemetry/tracing-interceptor.js";
 import { accessLogInterceptor } from "./interceptors.js";
 import { addReflection } from "./reflection.js";
 import { loadSecurity, type SecurityConfig } from "./security.js";
@@ -22,6 +30,8 @@ export interface ServerAppConfig extends SecurityConfig {
   readonly host: string;
   readonly port: number;
   readonly reflection: boolean;
+  /** Where to serve Prometheus metrics (`--metrics-address`); no metrics at all when undefined. */
+  readonly metricsAddress: HostPort | undefined;
   readonly shutdownGraceMs: number;
   readonly maxConcurrentStreams: number;
   readonly maxReceiveMessageBytes: number;
@@ -47,6 +57,11 @@ export interface BoundAddress {
  */
 export interface ServerApp {
   readonly log: Logger;
+  /**
+   * Where the server's own metrics go, beside the gRPC and process ones, when `--metrics-address`
+   * is set; `undefined` when metrics are off (then nothing is counted).
+   */
+  readonly metrics: Registry | undefined;
   /** Give this to the adapter (`unary`, `serverStreaming`, `bidiStreaming`). */
   readonly runtime: AdapterRuntime;
   /**
@@ -64,7 +79,8 @@ export interface ServerApp {
   ): void;
   /**
    * Binds and starts serving; health turns `SERVING` (unless `setServing(false)` holds) and the
-   * `listening` line is logged.
+   * `listening` line is logged. With `--metrics-address`, the metrics endpoint starts first and
+   * its URL is logged on a line of its own (`metrics`).
    */
   listen(): Promise<BoundAddress>;
   /**
@@ -87,16 +103,33 @@ export interface ServerAppOptions {
   readonly log: Logger;
   /** Runs after the gRPC server has stopped, e.g. to flush and close a store. */
   readonly onShutdown?: () => Promise<void>;
+  /**
+   * Open an OpenTelemetry SERVER span per call; by default when this process started the trace
+   * SDK (`startTracingFromEnv`).
+   */
+  readonly tracing?: boolean;
 }
 
 /** Creates (but does not bind) a server. Throws `ConfigError` for bad TLS or auth settings. */
-export function createServerApp({ config, log, onShutdown }: ServerAppOptions): ServerApp {
+export function createServerApp({
+  config,
+  log,
+  onShutdown,
+  tracing = tracingStarted(),
+}: ServerAppOptions): ServerApp {
   const security = loadSecurity(config);
+  const metrics = config.metricsAddress === undefined ? undefined : createServerMetrics();
+  const interceptors: ServerInterceptor[] = [];
+  // grpc-js applies interceptors so that later ones wrap earlier ones: an earlier one sees each
+  // incoming event first and each outgoing one last. Metrics first, so that every refusal of the
+  // ones after it is counted; then tracing, so that the span exists when the access log writes
+  // its line (and ends after it).
+  if (metrics !== undefined) interceptors.push(metrics.interceptor);
+  if (tracing) interceptors.push(tracingInterceptor(trace.getTracer("@fibchat/server-kit")));
   // Below info level there is no access log to write, so no interceptor to pay for on every call.
-  const interceptors = log.isLevelEnabled("info") ? [accessLogInterceptor(log)] : [];
+  if (log.isLevelEnabled("info")) interceptors.push(accessLogInterceptor(log));
   const requiredScopes = new Map<string, Scope>();
-  // grpc-js applies interceptors so that later ones wrap earlier ones: auth comes after the
-  // access log so that its refusals pass through, and are logged by, the access log.
+  // Auth comes after the access log so that its refusals pass through, and are logged by, it.
   if (security.authenticator !== undefined)
     interceptors.push(
       authInterceptor({ authenticator: security.authenticator, requiredScopes, log }),
@@ -124,6 +157,7 @@ export function createServerApp({ config, log, onShutdown }: ServerAppOptions): 
   // (issue 12: strict decoding for every message of every service).
   const services = {
     addService(definition: ServiceDefinition, implementation: UntypedServiceImplementation) {
+      metrics?.addService(definition);
       server.addService(strictService(definition), implementation);
     },
   };
@@ -132,6 +166,7 @@ export function createServerApp({ config, log, onShutdown }: ServerAppOptions): 
   let listening = false;
   let serving = true;
   let stopping: Promise<void> | undefined;
+  let metricsEndpoint: MetricsEndpoint | undefined;
 
   const reportHealth = () => {
     const state =
@@ -141,10 +176,12 @@ export function createServerApp({ config, log, onShutdown }: ServerAppOptions): 
 
   return {
     log,
+    metrics: metrics?.registry,
     runtime: {
       log,
       shutdownSignal: shutdownController.signal,
       authenticates: security.authenticator !== undefined,
+      tracing,
     },
     addService(definition, implementation, scopes) {
       services.addService(definition, implementation);
@@ -158,17 +195,27 @@ export function createServerApp({ config, log, onShutdown }: ServerAppOptions): 
     async listen() {
       health.addToServer(services);
       if (config.reflection) addReflection(services, [...serviceNames, "grpc.health.v1.Health"]);
-      const target = `${bracketed(config.host)}:${config.port}`;
-      const port = await bind(server, target, security.credentials);
-      const bound = { host: config.host, port, address: `${bracketed(config.host)}:${port}` };
-      listening = true;
-      reportHealth();
-      // The listening line is the server's interface to scripts and tests (it names the port
-      // of `--port 0`), so it is written at any level but silent.
+      // The listening and metrics lines are the server's interface to scripts and tests (they
+      // name the ports of `--port 0`), so they are written at any level but silent.
       const announce =
         log.isLevelEnabled("info") || log.level === "silent"
           ? log
           : log.child({}, { level: "info" });
+      if (metrics !== undefined && config.metricsAddress !== undefined) {
+        metricsEndpoint = await startMetricsEndpoint(config.metricsAddress, metrics.source);
+        announce.info({ metrics: metricsEndpoint.url }, `metrics on ${metricsEndpoint.url}`);
+      }
+      const target = `${bracketed(config.host)}:${config.port}`;
+      let port: number;
+      try {
+        port = await bind(server, target, security.credentials);
+      } catch (error) {
+        await metricsEndpoint?.close();
+        throw error;
+      }
+      const bound = { host: config.host, port, address: `${bracketed(config.host)}:${port}` };
+      listening = true;
+      reportHealth();
       announce.info(
         {
           address: bound.address,
@@ -196,6 +243,7 @@ export function createServerApp({ config, log, onShutdown }: ServerAppOptions): 
     shutdownController.abort();
     reportHealth();
     await drain(server, config.shutdownGraceMs, log);
+    await metricsEndpoint?.close();
     await onShutdown?.();
     log.info("stopped");
   }

@@ -18,6 +18,8 @@ export interface SpawnedServer {
 export interface SpawnOptions {
   /** Options for `node` itself, before the script (`--expose-gc`, `--import …`). */
   readonly nodeArgs?: readonly string[];
+  /** Variables added to this process's environment for the server (`OTEL_*` …). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -27,10 +29,11 @@ export interface SpawnOptions {
 export async function spawnServer(
   main: string,
   args: readonly string[],
-  { nodeArgs = [] }: SpawnOptions = {},
+  { nodeArgs = [], env = {} }: SpawnOptions = {},
 ): Promise<SpawnedServer> {
   const child = spawn(process.execPath, [...nodeArgs, main, "--port", "0", ...args], {
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
   });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => {

@@ -5,7 +5,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { describeMessageStoreContract } from "../../test-support/message-store-contract.js";
 import { describeRetentionContract } from "../../test-support/retention-contract.js";
 import type { RetainingStore } from "../message-retention.js";
-import type { MessageStore } from "../message-store.js";
+import type { CommittedBatch, MessageStore } from "../message-store.js";
 import {
   defaultSqliteDriver,
   openSqlite,
@@ -13,7 +13,7 @@ import {
   type SqliteDriver,
 } from "./sqlite-connection.js";
 import { readSchemaVersion, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
-import { type CommittedBatch, createSqliteStore } from "./sqlite-store.js";
+import { createSqliteStore } from "./sqlite-store.js";
 
 const root = mkdtempSync(join(tmpdir(), "chat-server-sqlite-"));
 let files = 0;
@@ -132,13 +132,13 @@ describe.each(drivers)("createSqliteStore on %s", (driver) => {
       store.append({ room: "r", author: "ada", text: "again", clientMessageId: "c-1" }),
       store.append({ room: "r", author: "ada", text: "again", clientMessageId: "c-1" }),
     ]);
-    expect(commits).toEqual([{ appends: 102, stored: 101 }]);
+    expect(commits).toEqual([{ appends: 102, stored: 101, seconds: expect.any(Number) }]);
 
     await store.append({ room: "r", author: "ada", text: "later", clientMessageId: "" });
     await store.append({ room: "r", author: "ada", text: "later still", clientMessageId: "" });
     expect(commits.slice(1)).toEqual([
-      { appends: 1, stored: 1 },
-      { appends: 1, stored: 1 },
+      { appends: 1, stored: 1, seconds: expect.any(Number) },
+      { appends: 1, stored: 1, seconds: expect.any(Number) },
     ]);
   });
 

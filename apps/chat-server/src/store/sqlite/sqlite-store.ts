@@ -6,6 +6,7 @@ import {
   type AppendInput,
   type AppendResult,
   assertReadLimit,
+  type CommittedBatch,
   type MessageStore,
   MessageStoreClosedError,
 } from "../message-store.js";
@@ -14,14 +15,6 @@ import { createSqliteRetention } from "./sqlite-retention.js";
 import { decodeMessage, integerColumn, MESSAGE_COLUMNS } from "./sqlite-rows.js";
 import { migrate } from "./sqlite-schema.js";
 import { inTransaction } from "./sqlite-transaction.js";
-
-/** One committed group-commit transaction, as reported to {@link SqliteStoreOptions.onCommit}. */
-export interface CommittedBatch {
-  /** Appends answered by this transaction. */
-  readonly appends: number;
-  /** Of those, the ones that stored a message (the rest were duplicates). */
-  readonly stored: number;
-}
 
 /** How to open a {@link createSqliteStore} store. */
 export interface SqliteStoreOptions {
@@ -131,6 +124,7 @@ export function createSqliteStore({ path, onCommit, driver }: SqliteStoreOptions
     const batch = pending;
     pending = [];
     let answered: ReturnType<typeof commitBatch>;
+    const startedAt = performance.now();
     try {
       answered = commitBatch(batch);
     } catch (error) {
@@ -144,7 +138,7 @@ export function createSqliteStore({ path, onCommit, driver }: SqliteStoreOptions
       listeners.emit(result.message);
     }
     for (const { append, result } of answered) append.resolve(result);
-    onCommit?.({ appends: batch.length, stored });
+    onCommit?.({ appends: batch.length, stored, seconds: (performance.now() - startedAt) / 1000 });
   }
 
   function assertOpen(): void {

@@ -1,0 +1,1 @@
+export { startTracingFromEnv, type TracingDefaults, type TracingSdk } from "./trace-sdk.js";
