@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { setTimeout } from "node:timers/promises";
+import type { Redis } from "ioredis";
 import {
   byArrival,
   type OccupiedRoom,
@@ -50,6 +53,28 @@ export interface RedisPresence extends PresenceRegistry {
  * listings and within 4/3 of it in events. Joins and leaves are entries of the store's events
  * stream, heard through {@link RedisPresence.onEvent} in their place among the messages.
  */
+// Longer than the store's longest pause between reconnection attempts (1 s).
+const RECONNECT_WAIT_MS = 2_000;
+
+/** Resolves once `redis` is ready, or after `timeoutMs` (the command then fails as usual). */
+async function untilReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === "ready") return;
+  // Whichever settles first, the other is aborted: no listener or timer is left behind.
+  const done = new AbortController();
+  const { signal } = done;
+  const ready = once(redis, "ready", { signal }).then(() => {});
+  const timeout = setTimeout(timeoutMs, undefined, { signal });
+  try {
+    await Promise.race([ready, timeout]);
+  } catch {
+    // `once` rejects on an 'error' event: the command below then fails as usual.
+  } finally {
+    done.abort();
+    ready.catch(() => {});
+    timeout.catch(() => {});
+  }
+}
+
 export async function createRedisPresence(options: RedisPresenceOptions): Promise<RedisPresence> {
   const keys = redisPresenceKeys(options.namespace ?? "fibchat:");
   const ttlMs = options.ttlMs ?? DEFAULT_PRESENCE_TTL_MS;
@@ -121,6 +146,10 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
         if (sessions.size === 0 && local.get(room) === sessions) local.delete(room);
       };
       try {
+        // The presence connection reconnects on its own, and may still be doing so just after
+        // the store's connection is back and health says SERVING: a join then waits briefly for
+        // it rather than fail.
+        await untilReady(redis, RECONNECT_WAIT_MS);
         await call(present(redis, keys, room, ttlMs, [session]));
       } catch (error) {
         forget();
