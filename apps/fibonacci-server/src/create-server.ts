@@ -1,6 +1,7 @@
 import { type ConfigOf, createServerApp, type Logger, type ServerApp } from "@fibchat/server-kit";
 
 import { createSequencePool } from "./compute/sequence-pool.js";
+import { encodedFibonacciService } from "./encoded-fibonacci-service.js";
 import type { fibonacciServerOptions } from "./fibonacci-options.js";
 import { registerFibonacciMetrics } from "./fibonacci-prometheus.js";
 import {
@@ -8,7 +9,6 @@ import {
   createFibonacciService,
   type FibonacciMetrics,
 } from "./fibonacci-service.js";
-import { encodedFibonacciService } from "./stream-serializer.js";
 
 /** The parsed configuration of the Fibonacci server. */
 export type FibonacciServerConfig = ConfigOf<typeof fibonacciServerOptions>;

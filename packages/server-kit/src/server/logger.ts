@@ -1,12 +1,17 @@
+import { isatty } from "node:tty";
 import pino, { type DestinationStream, type Logger } from "pino";
 import pretty from "pino-pretty";
 import type { LogLevel } from "../config/server-options.js";
+import { batchedStdout } from "./turn-batched-destination.js";
 
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {
   readonly name: string;
   readonly level: LogLevel;
-  /** Where lines go; default stdout, human-readable when stdout is a terminal, JSON otherwise. */
+  /**
+   * Where lines go; default stdout: human-readable and written line by line when stdout is a
+   * terminal, else JSON written once per event-loop turn (`TurnBatchedDestination`).
+   */
   readonly destination?: DestinationStream;
 }
 
@@ -16,9 +21,6 @@ export interface LoggerOptions {
  */
 export function createLogger({ name, level, destination }: LoggerOptions): Logger {
   const stream =
-    destination ??
-    (process.stdout.isTTY
-      ? pretty({ colorize: true, sync: true })
-      : pino.destination({ fd: 1, sync: true }));
+    destination ?? (isatty(1) ? pretty({ colorize: true, sync: true }) : batchedStdout());
   return pino({ name, level, base: { pid: process.pid } }, stream);
 }
