@@ -6,7 +6,6 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { AdapterRuntime } from "../adapter/call-scope.js";
@@ -18,6 +17,7 @@ import { refuseInvalidRequests } from "../decoding/refuse-invalid-requests.js";
 import { strictService } from "../decoding/strict-service.js";
 import { type MetricsEndpoint, startMetricsEndpoint } from "../telemetry/metrics-endpoint.js";
 import { tracingStarted } from "../telemetry/trace-sdk.js";
+import { HealthStatuses } from "./health-service.js";
 import { accessLogInterceptor } from "./interceptors.js";
 import { addReflection } from "./reflection.js";
 import { loadSecurity, type SecurityConfig } from "./security.js";
@@ -168,7 +168,8 @@ export async function createServerApp({
       server.addService(strictService(definition), implementation);
     },
   };
-  const health = new HealthImplementation({ "": "NOT_SERVING" });
+  const health = new HealthStatuses();
+  health.set("", "NOT_SERVING");
   const serviceNames: string[] = [];
   let listening = false;
   let serving = true;
@@ -178,7 +179,7 @@ export async function createServerApp({
   const reportHealth = () => {
     const state =
       listening && serving && !shutdownController.signal.aborted ? "SERVING" : "NOT_SERVING";
-    for (const name of ["", ...serviceNames]) health.setStatus(name, state);
+    for (const name of ["", ...serviceNames]) health.set(name, state);
   };
 
   return {
@@ -200,8 +201,9 @@ export async function createServerApp({
       reportHealth();
     },
     async listen() {
-      health.addToServer(services);
-      if (config.reflection) addReflection(services, [...serviceNames, "grpc.health.v1.Health"]);
+      services.addService(health.definition, health.implementation());
+      if (config.reflection)
+        await addReflection(services, [...serviceNames, "grpc.health.v1.Health"]);
       // The listening and metrics lines are the server's interface to scripts and tests (they
       // name the ports of `--port 0`), so they are written at any level but silent.
       const announce =
