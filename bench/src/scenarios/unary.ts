@@ -2,7 +2,7 @@ import type { LoadGenerator } from "../load/load-generator.js";
 import { startCpuMeter } from "../process/proc-stats.js";
 import type { RunningServer } from "../process/server-process.js";
 import { type LatencyLine, latencyChart } from "../report/chart-builders.js";
-import type { ComparisonRow } from "../report/results.js";
+import type { ComparisonRow, Measurement } from "../report/results.js";
 import { alternate } from "./alternate.js";
 import type { Scenario } from "./bench-context.js";
 import { cpuNote, measurementOf, problemNotes, type Round } from "./measurement.js";
@@ -93,6 +93,7 @@ export const unaryScenario: Scenario = {
           ...(withMetrics ? [withMetrics] : []),
         ];
         notes.push(`${concurrency} in flight, server CPU: ${cpuNote(measured)}.`);
+        notes.push(`${concurrency} in flight, server CPU per call: ${cpuPerCallNote(measured)}.`);
         notes.push(
           ...contenders.flatMap((server, i) => problemNotes(server.name, rounds[i] ?? [])),
         );
@@ -144,4 +145,19 @@ async function measureUnary(
     cpuPercent: await cpu(),
     problems: result.problems,
   };
+}
+
+/**
+ * CPU time each server spent per call (its CPU share over its throughput): unlike calls/s, this
+ * barely moves when other processes share the cores, so it shows a per-call cost (an interceptor,
+ * the access log) even on a busy machine.
+ */
+function cpuPerCallNote(measured: readonly Measurement[]): string {
+  return measured
+    .map(({ server, cpuPercent, value }) =>
+      cpuPercent === undefined || value <= 0
+        ? `${server} –`
+        : `${server} ${(((cpuPercent / 100) * 1e6) / value).toFixed(1)} µs`,
+    )
+    .join(" / ");
 }
