@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { createAvailability } from "../availability.js";
 import { createListenerSet } from "../listener-set.js";
 import type { RetainingStore } from "../message-retention.js";
 import {
@@ -7,14 +8,14 @@ import {
   type AppendResult,
   assertReadLimit,
   type CommittedBatch,
-  type MessageStore,
   MessageStoreClosedError,
+  MessageStoreUnavailableError,
 } from "../message-store.js";
-import { openSqlite, type SqliteDriver } from "./sqlite-connection.js";
+import { defaultSqliteDriver, openSqlite, type SqliteDriver } from "./sqlite-connection.js";
 import { createSqliteRetention } from "./sqlite-retention.js";
 import { decodeMessage, integerColumn, MESSAGE_COLUMNS } from "./sqlite-rows.js";
 import { migrate } from "./sqlite-schema.js";
-import { inTransaction } from "./sqlite-transaction.js";
+import { type SqliteWriter, type SqliteWriterOptions, startSqliteWriter } from "./sqlite-writer.js";
 
 /** How to open a {@link createSqliteStore} store. */
 export interface SqliteStoreOptions {
@@ -22,8 +23,12 @@ export interface SqliteStoreOptions {
   readonly path: string;
   /** Called after each transaction commits and its appends resolve: for metrics and tests. */
   readonly onCommit?: (batch: CommittedBatch) => void;
+  /** Called once if the writer thread dies; the store is unavailable from then on. */
+  readonly onError?: (error: MessageStoreUnavailableError) => void;
   /** The driver; by default `node:sqlite` where this Node has it, else `libsql`. */
   readonly driver?: SqliteDriver;
+  /** Starts the writer thread; tests replace it to reach the thread. */
+  readonly startWriter?: (options: SqliteWriterOptions) => SqliteWriter;
 }
 
 interface PendingAppend {
@@ -32,10 +37,7 @@ interface PendingAppend {
   readonly reject: (error: unknown) => void;
 }
 
-/** How long appends may wait to share a transaction (group commit). */
-const GROUP_COMMIT_WINDOW_MS = 1;
-
-/** Appends committed in one transaction at most; a full batch is committed at once. */
+/** Appends committed in one transaction at most. */
 const MAX_BATCH = 512;
 
 // SQLite stores integers as signed 64-bit; no id can exceed this.
@@ -47,46 +49,52 @@ const INT64_MAX = 2n ** 63n - 1n;
  *
  * An append resolves only after its transaction is committed and fsynced:
  * the message survives `kill -9` and, on storage that honours fsync, an OS
- * crash or a power cut. Appends made in the same event-loop turn share one
- * transaction (group commit); if it fails, all of them reject and none is
- * stored.
+ * crash or a power cut. Writes run on a thread of their own
+ * (`sqlite-writer.ts`), one transaction at a time, so the fsync never blocks
+ * the event loop; appends made while a transaction commits, or in the same
+ * event-loop turn when none does, share the next one (group commit). If a
+ * transaction fails, all of its appends reject and none is stored. Reads run
+ * on the event loop on a connection of their own: WAL lets them see every
+ * committed transaction without waiting for the writer.
+ *
+ * If the writer thread dies, every append waiting on it rejects with a
+ * {@link MessageStoreUnavailableError}, the store reports itself unavailable
+ * for good, and later writes reject the same way: the process should be
+ * restarted (its health check says NOT_SERVING).
  *
  * A file belongs to one server instance: `subscribe` sees only appends made
  * through this store, since SQLite cannot notify other connections.
  */
-export function createSqliteStore({ path, onCommit, driver }: SqliteStoreOptions): RetainingStore {
+export function createSqliteStore({
+  path,
+  onCommit,
+  onError,
+  driver = defaultSqliteDriver(),
+  startWriter = startSqliteWriter,
+}: SqliteStoreOptions): RetainingStore {
   mkdirSync(dirname(path), { recursive: true });
   const db = openSqlite(path, driver);
+  let writer: SqliteWriter;
   try {
     db.exec("PRAGMA journal_mode = WAL");
     // In WAL mode NORMAL already survives kill -9 (a commit is in the OS page
     // cache), but it fsyncs only at checkpoints, so an OS crash or power cut
     // can lose acknowledged messages. FULL fsyncs the WAL at every commit;
-    // group commit spreads that cost over every append in the batch.
+    // group commit spreads that cost over every append in the batch. The
+    // writer thread sets it on its own connection; here it covers migrations.
     db.exec("PRAGMA synchronous = FULL");
     // Another writer (an operator's `sqlite3` shell) may hold the lock briefly: wait up to a
-    // second for it rather than fail the batch at once.
+    // second for it rather than fail at once.
     db.exec("PRAGMA busy_timeout = 1000");
+    // Migrations run here, before the writer starts, so a file that cannot be used fails the
+    // start-up with its reason (open-store.ts turns it into exit code 2).
     migrate(db, path);
+    writer = startWriter({ path, driver, onLost });
   } catch (error) {
     db.close();
     throw error;
   }
 
-  // Repeating the index's `<> ''` lets the planner use the partial index:
-  // SQLite uses one only when the query's WHERE implies the index's.
-  const selectOriginal = db.prepare(
-    `SELECT ${MESSAGE_COLUMNS} FROM messages
-     WHERE room = ? AND author = ? AND client_message_id = ? AND client_message_id <> ''`,
-  );
-  const claimNextId = db.prepare(
-    `INSERT INTO rooms (room, last_id) VALUES (?, 1)
-     ON CONFLICT (room) DO UPDATE SET last_id = last_id + 1
-     RETURNING last_id`,
-  );
-  const insertMessage = db.prepare(
-    `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`,
-  );
   const selectAfter = db.prepare(
     `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND id > ? ORDER BY id LIMIT ?`,
   );
@@ -95,50 +103,50 @@ export function createSqliteStore({ path, onCommit, driver }: SqliteStoreOptions
     COUNT(*) AS room_count FROM rooms WHERE last_id > removed_through`;
   const selectStats = db.prepare(countsOf);
   const selectRoomStats = db.prepare(`${countsOf} AND room = ?`);
-  const retention = createSqliteRetention(db);
-
-  function appendOne(input: AppendInput): AppendResult {
-    if (input.clientMessageId !== "") {
-      // Inside the batch's transaction, so this also finds an original appended earlier in the same batch.
-      const original = selectOriginal.get(input.room, input.author, input.clientMessageId);
-      if (original !== undefined) return { message: decodeMessage(original), duplicate: true };
-    }
-    const id = integerColumn(claimNextId.get(input.room), "last_id");
-    const sentAt = new Date();
-    const { room, author, text, clientMessageId } = input;
-    insertMessage.run(room, id, author, text, sentAt.getTime(), clientMessageId);
-    return { message: { room, id, author, text, sentAt, clientMessageId }, duplicate: false };
-  }
-
-  const commitBatch = (batch: readonly PendingAppend[]) =>
-    inTransaction(db, () => batch.map((append) => ({ append, result: appendOne(append.input) })));
+  // Only the reads: trimRoom writes, so it goes to the writer thread.
+  const retentionReads = createSqliteRetention(db);
 
   const listeners = createListenerSet();
-  let pending: PendingAppend[] = [];
-  let scheduledFlush: NodeJS.Timeout | undefined;
+  const availability = createAvailability(true);
+  const pending: PendingAppend[] = [];
+  let committing: Promise<void> | undefined;
+  let scheduled = false;
   let closed = false;
 
-  function flush(): void {
-    if (scheduledFlush !== undefined) clearTimeout(scheduledFlush);
-    scheduledFlush = undefined;
-    const batch = pending;
-    pending = [];
-    let answered: ReturnType<typeof commitBatch>;
-    const startedAt = performance.now();
+  function onLost(error: MessageStoreUnavailableError): void {
+    for (const append of pending.splice(0)) append.reject(error);
+    availability.set(false);
+    onError?.(error);
+  }
+
+  // Starts the next transaction with what is pending, unless one is committing: then the
+  // appends wait for it, and whatever arrived meanwhile is the next batch.
+  function startCommit(): void {
+    scheduled = false;
+    if (committing !== undefined || pending.length === 0) return;
+    const batch = pending.splice(0, MAX_BATCH);
+    committing = commit(batch).finally(() => {
+      committing = undefined;
+      startCommit();
+    });
+  }
+
+  async function commit(batch: readonly PendingAppend[]): Promise<void> {
+    let committed: Awaited<ReturnType<SqliteWriter["commit"]>>;
     try {
-      answered = commitBatch(batch);
+      committed = await writer.commit(batch.map(({ input }) => input));
     } catch (error) {
       for (const append of batch) append.reject(error);
       return;
     }
     let stored = 0;
-    for (const { result } of answered) {
+    for (const result of committed.results) {
       if (result.duplicate) continue;
       stored++;
       listeners.emit(result.message);
     }
-    for (const { append, result } of answered) append.resolve(result);
-    onCommit?.({ appends: batch.length, stored, seconds: (performance.now() - startedAt) / 1000 });
+    for (const [index, result] of committed.results.entries()) batch[index]?.resolve(result);
+    onCommit?.({ appends: batch.length, stored, seconds: committed.seconds });
   }
 
   function assertOpen(): void {
@@ -148,15 +156,15 @@ export function createSqliteStore({ path, onCommit, driver }: SqliteStoreOptions
   return {
     append(input) {
       if (closed) return Promise.reject(new MessageStoreClosedError());
+      if (!availability.current) return Promise.reject(new MessageStoreUnavailableError());
       return new Promise((resolve, reject) => {
         pending.push({ input, resolve, reject });
-        // A batch collects for up to GROUP_COMMIT_WINDOW_MS. One turn of the
-        // event loop is not enough: a grpc-js client writes each message of a
-        // stream in its own socket write, so a session's posts arrive one per
-        // turn, and flushing per turn commits (and fsyncs) one post at a time
-        // (strace in bench/results/NOTES.md). A millisecond is below one fsync.
-        if (pending.length >= MAX_BATCH) flush();
-        else scheduledFlush ??= setTimeout(flush, GROUP_COMMIT_WINDOW_MS);
+        // With no transaction committing, wait for the end of this turn so that appends made
+        // together share one; otherwise the batch starts when the current one is committed.
+        if (committing === undefined && !scheduled) {
+          scheduled = true;
+          setImmediate(startCommit);
+        }
       });
     },
 
@@ -178,15 +186,15 @@ export function createSqliteStore({ path, onCommit, driver }: SqliteStoreOptions
 
     async roomsWithMessages() {
       assertOpen();
-      return retention.roomsWithMessages();
+      return retentionReads.roomsWithMessages();
     },
     async trimRoom(room, policy, now, limit) {
       assertOpen();
-      return retention.trimRoom(room, policy, now, limit);
+      return writer.trimRoom(room, policy, now, limit);
     },
     async idRange(room) {
       assertOpen();
-      return retention.idRange(room);
+      return retentionReads.idRange(room);
     },
     subscribe(listener) {
       assertOpen();
@@ -195,15 +203,19 @@ export function createSqliteStore({ path, onCommit, driver }: SqliteStoreOptions
 
     watchAvailability(listener) {
       assertOpen();
-      // A local file has no connection to lose: it is always reachable.
-      listener(true);
-      return () => {};
+      return availability.watch(listener);
     },
 
     async close() {
       if (closed) return;
       closed = true;
-      if (scheduledFlush !== undefined) flush();
+      // Drain: every append accepted so far is committed (or fails) before the writer ends.
+      while (committing !== undefined || pending.length > 0) {
+        startCommit();
+        await committing;
+      }
+      await writer.close();
+      availability.clear();
       db.close();
     },
   };
