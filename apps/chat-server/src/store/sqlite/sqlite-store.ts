@@ -31,15 +31,6 @@ export interface SqliteStoreOptions {
   readonly startWriter?: (options: SqliteWriterOptions) => SqliteWriter;
 }
 
-interface PendingAppend {
-  readonly input: AppendInput;
-  readonly resolve: (result: AppendResult) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-/** Appends committed in one transaction at most. */
-const MAX_BATCH = 512;
-
 // SQLite stores integers as signed 64-bit; no id can exceed this.
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -51,9 +42,10 @@ const INT64_MAX = 2n ** 63n - 1n;
  * the message survives `kill -9` and, on storage that honours fsync, an OS
  * crash or a power cut. Writes run on a thread of their own
  * (`sqlite-writer.ts`), one transaction at a time, so the fsync never blocks
- * the event loop; appends made while a transaction commits, or in the same
- * event-loop turn when none does, share the next one (group commit). If a
- * transaction fails, all of its appends reject and none is stored. Reads run
+ * the event loop; the appends of one event-loop turn travel together, and all
+ * that reach the thread while a transaction commits share the next one
+ * (group commit). If a transaction fails, all of its appends reject and none
+ * is stored. Reads run
  * on the event loop on a connection of their own: WAL lets them see every
  * committed transaction without waiting for the writer.
  *
@@ -89,7 +81,7 @@ export function createSqliteStore({
     // Migrations run here, before the writer starts, so a file that cannot be used fails the
     // start-up with its reason (open-store.ts turns it into exit code 2).
     migrate(db, path);
-    writer = startWriter({ path, driver, onLost });
+    writer = startWriter({ path, driver, onCommitted, onLost });
   } catch (error) {
     db.close();
     throw error;
@@ -108,45 +100,23 @@ export function createSqliteStore({
 
   const listeners = createListenerSet();
   const availability = createAvailability(true);
-  const pending: PendingAppend[] = [];
-  let committing: Promise<void> | undefined;
-  let scheduled = false;
+  let turn: { inputs: AppendInput[]; committed: Promise<readonly AppendResult[]> } | undefined;
+  let sending: Promise<unknown> = Promise.resolve();
   let closed = false;
 
-  function onLost(error: MessageStoreUnavailableError): void {
-    for (const append of pending.splice(0)) append.reject(error);
-    availability.set(false);
-    onError?.(error);
-  }
-
-  // Starts the next transaction with what is pending, unless one is committing: then the
-  // appends wait for it, and whatever arrived meanwhile is the next batch.
-  function startCommit(): void {
-    scheduled = false;
-    if (committing !== undefined || pending.length === 0) return;
-    const batch = pending.splice(0, MAX_BATCH);
-    committing = commit(batch).finally(() => {
-      committing = undefined;
-      startCommit();
-    });
-  }
-
-  async function commit(batch: readonly PendingAppend[]): Promise<void> {
-    let committed: Awaited<ReturnType<SqliteWriter["commit"]>>;
-    try {
-      committed = await writer.commit(batch.map(({ input }) => input));
-    } catch (error) {
-      for (const append of batch) append.reject(error);
-      return;
-    }
+  function onCommitted(results: readonly AppendResult[], seconds: number): void {
     let stored = 0;
-    for (const result of committed.results) {
+    for (const result of results) {
       if (result.duplicate) continue;
       stored++;
       listeners.emit(result.message);
     }
-    for (const [index, result] of committed.results.entries()) batch[index]?.resolve(result);
-    onCommit?.({ appends: batch.length, stored, seconds: committed.seconds });
+    onCommit?.({ appends: results.length, stored, seconds });
+  }
+
+  function onLost(error: MessageStoreUnavailableError): void {
+    availability.set(false);
+    onError?.(error);
   }
 
   function assertOpen(): void {
@@ -157,14 +127,21 @@ export function createSqliteStore({
     append(input) {
       if (closed) return Promise.reject(new MessageStoreClosedError());
       if (!availability.current) return Promise.reject(new MessageStoreUnavailableError());
-      return new Promise((resolve, reject) => {
-        pending.push({ input, resolve, reject });
-        // With no transaction committing, wait for the end of this turn so that appends made
-        // together share one; otherwise the batch starts when the current one is committed.
-        if (committing === undefined && !scheduled) {
-          scheduled = true;
-          setImmediate(startCommit);
-        }
+      // The appends of one turn go to the writer in one message, at the end of the turn.
+      if (turn === undefined) {
+        const inputs: AppendInput[] = [];
+        const committed = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+          turn = undefined;
+          return writer.commit(inputs);
+        });
+        turn = { inputs, committed };
+        sending = committed.catch(() => {});
+      }
+      const index = turn.inputs.push(input) - 1;
+      return turn.committed.then((results) => {
+        const result = results[index];
+        if (result === undefined) throw new Error("the SQLite writer answered fewer appends");
+        return result;
       });
     },
 
@@ -209,11 +186,8 @@ export function createSqliteStore({
     async close() {
       if (closed) return;
       closed = true;
-      // Drain: every append accepted so far is committed (or fails) before the writer ends.
-      while (committing !== undefined || pending.length > 0) {
-        startCommit();
-        await committing;
-      }
+      // Drain: every append accepted so far reaches the writer, which answers it before it ends.
+      await sending;
       await writer.close();
       availability.clear();
       db.close();

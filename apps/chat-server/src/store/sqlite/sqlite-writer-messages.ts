@@ -9,26 +9,42 @@ export interface WriterThreadData {
   readonly driver: SqliteDriver;
 }
 
-/** A request to the writer thread; it answers each with a {@link WriterReply} of the same `id`. */
+/** Appends to store, in order; the thread may commit several of these in one transaction. */
+export interface AppendRequest {
+  readonly kind: "append";
+  readonly id: number;
+  readonly inputs: readonly AppendInput[];
+}
+
+/** One `MessageRetention.trimRoom` step, in a transaction of its own. */
+export interface TrimRequest {
+  readonly kind: "trim";
+  readonly id: number;
+  readonly room: string;
+  readonly policy: RetentionPolicy;
+  readonly nowMs: number;
+  readonly limit: number;
+}
+
+/**
+ * A request to the writer thread; it answers each append and trim with a {@link WriterReply}
+ * naming its `id`, in the order they were posted.
+ */
 export type WriterRequest =
-  | { readonly kind: "append"; readonly id: number; readonly inputs: readonly AppendInput[] }
-  | {
-      readonly kind: "trim";
-      readonly id: number;
-      readonly room: string;
-      readonly policy: RetentionPolicy;
-      readonly nowMs: number;
-      readonly limit: number;
-    }
-  /** Close the connection and end the thread, after every request posted before it. */
+  | AppendRequest
+  | TrimRequest
+  /** Commit what is queued, close the connection and end the thread. */
   | { readonly kind: "close" };
 
-/** The writer thread's answer to one request. */
+/** What one transaction answered. */
 export type WriterReply =
   | {
-      readonly kind: "appended";
-      readonly id: number;
-      readonly results: readonly AppendResult[];
+      readonly kind: "committed";
+      /** The append requests the transaction stored, in order, with what each append did. */
+      readonly answers: readonly {
+        readonly id: number;
+        readonly results: readonly AppendResult[];
+      }[];
       /** How long the transaction took, commit and fsync included. */
       readonly seconds: number;
     }
@@ -36,7 +52,7 @@ export type WriterReply =
   /** The transaction failed and stored nothing; `message` is the SQLite error's. */
   | {
       readonly kind: "failed";
-      readonly id: number;
+      readonly ids: readonly number[];
       readonly name: string;
       readonly message: string;
     };

@@ -10,27 +10,21 @@ import {
 import type { SqliteDriver } from "./sqlite-connection.js";
 import type { WriterReply, WriterRequest, WriterThreadData } from "./sqlite-writer-messages.js";
 
-/** A committed batch of appends, as the writer thread answered it. */
-export interface CommittedAppends {
-  /** What each append did, in the order given. */
-  readonly results: readonly AppendResult[];
-  /** How long the transaction took on the writer thread, commit and fsync included. */
-  readonly seconds: number;
-}
-
 /**
  * The SQLite store's one write connection, on a thread of its own (`sqlite-writer-thread.ts`):
- * a commit's fsync blocks that thread, never the event loop. Requests run one at a time in the
- * order made.
+ * a commit's fsync blocks that thread, never the event loop. Requests run in the order made;
+ * the thread commits the appends that reach it during a commit together in the next transaction
+ * (`sqlite-write-queue.ts`).
  */
 export interface SqliteWriter {
   /**
-   * Stores `inputs` in one transaction (see {@link SqliteAppends}) and resolves once it is
-   * committed and fsynced. Rejects with the SQLite error, nothing stored, if the transaction
-   * fails, and with a {@link MessageStoreUnavailableError} if the thread is gone (the batch may
-   * then have been committed or not).
+   * Stores `inputs` (see `SqliteAppends.commit`) and resolves once their transaction is committed
+   * and fsynced, after {@link SqliteWriterOptions.onCommitted}. Rejects with the SQLite error,
+   * nothing of the transaction stored, if it fails, and with a
+   * {@link MessageStoreUnavailableError} if the thread is gone (the appends may then have been
+   * committed or not).
    */
-  commit(inputs: readonly AppendInput[]): Promise<CommittedAppends>;
+  commit(inputs: readonly AppendInput[]): Promise<readonly AppendResult[]>;
   /** `MessageRetention.trimRoom` on the write connection; rejects as {@link commit} does. */
   trimRoom(room: string, policy: RetentionPolicy, now: Date, limit: number): Promise<number>;
   /** Answers every request made so far, then closes the connection and ends the thread. */
@@ -45,6 +39,11 @@ export interface SqliteWriterOptions {
   readonly path: string;
   readonly driver: SqliteDriver;
   /**
+   * Called with every result of each committed transaction, in order, and how long it took,
+   * before the appends it answers resolve.
+   */
+  readonly onCommitted: (results: readonly AppendResult[], seconds: number) => void;
+  /**
    * Called once if the thread dies (an uncaught error, a failed start, `terminate`), after every
    * request waiting on it has been rejected. The writer is not restarted: every later request
    * rejects with the same {@link MessageStoreUnavailableError}.
@@ -57,16 +56,21 @@ export interface SqliteWriterOptions {
 const WRITER_URL = new URL("../../../dist/store/sqlite/sqlite-writer-thread.js", import.meta.url);
 
 interface Waiting {
-  resolve(reply: WriterReply): void;
+  resolve(reply: WriterReply, index: number): void;
   reject(error: unknown): void;
 }
 
 /**
  * Starts the writer thread on `path`. Throws if the thread's module is missing (an unbuilt
- * package); a thread that fails to open the file later dies as {@link SqliteWriterOptions.onLost}
+ * package); a thread that fails to open the file dies as {@link SqliteWriterOptions.onLost}
  * describes. The thread keeps the process alive only while a request is outstanding.
  */
-export function startSqliteWriter({ path, driver, onLost }: SqliteWriterOptions): SqliteWriter {
+export function startSqliteWriter({
+  path,
+  driver,
+  onCommitted,
+  onLost,
+}: SqliteWriterOptions): SqliteWriter {
   if (!existsSync(fileURLToPath(WRITER_URL))) {
     throw new Error(
       `the SQLite writer ${fileURLToPath(WRITER_URL)} is missing; build the package first (pnpm build)`,
@@ -81,11 +85,34 @@ export function startSqliteWriter({ path, driver, onLost }: SqliteWriterOptions)
   let lost: MessageStoreUnavailableError | undefined;
   const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
 
+  function settle(id: number, settleOne: (request: Waiting) => void): void {
+    const request = waiting.get(id);
+    waiting.delete(id);
+    if (request !== undefined) settleOne(request);
+  }
+
   worker.on("message", (reply: WriterReply) => {
-    const request = waiting.get(reply.id);
-    waiting.delete(reply.id);
+    switch (reply.kind) {
+      case "committed":
+        onCommitted(
+          reply.answers.flatMap(({ results }) => results),
+          reply.seconds,
+        );
+        for (const [index, { id }] of reply.answers.entries()) {
+          settle(id, (request) => request.resolve(reply, index));
+        }
+        break;
+      case "trimmed":
+        settle(reply.id, (request) => request.resolve(reply, 0));
+        break;
+      case "failed": {
+        const error = new Error(reply.message);
+        error.name = reply.name;
+        for (const id of reply.ids) settle(id, (request) => request.reject(error));
+        break;
+      }
+    }
     if (waiting.size === 0 && !closing) worker.unref();
-    request?.resolve(reply);
   });
   function fail(cause: unknown): void {
     if (lost !== undefined) return;
@@ -99,27 +126,15 @@ export function startSqliteWriter({ path, driver, onLost }: SqliteWriterOptions)
     if (!closing) fail(new Error(`the SQLite writer thread exited with code ${code}`));
   });
 
-  function send(request: WriterRequest & { readonly id: number }): Promise<WriterReply> {
-    return new Promise((resolve, reject) => {
-      waiting.set(request.id, { resolve, reject });
-      worker.ref();
-      worker.postMessage(request);
-    });
-  }
-
-  function unexpected(reply: WriterReply): never {
-    throw new Error(`the SQLite writer answered ${reply.kind} to a request of another kind`);
-  }
-
-  function failure(reply: Extract<WriterReply, { kind: "failed" }>): Error {
-    const error = new Error(reply.message);
-    error.name = reply.name;
-    return error;
+  function send(request: WriterRequest & { readonly id: number }, waiter: Waiting): void {
+    waiting.set(request.id, waiter);
+    worker.ref();
+    worker.postMessage(request);
   }
 
   return {
-    async commit(inputs) {
-      if (lost !== undefined) throw lost;
+    commit(inputs) {
+      if (lost !== undefined) return Promise.reject(lost);
       // Copies of the four fields: an input may carry more, which structured clone cannot take.
       const plain = inputs.map(({ room, author, text, clientMessageId }) => ({
         room,
@@ -127,16 +142,19 @@ export function startSqliteWriter({ path, driver, onLost }: SqliteWriterOptions)
         text,
         clientMessageId,
       }));
-      const reply = await send({ kind: "append", id: ++lastId, inputs: plain });
-      if (reply.kind === "failed") throw failure(reply);
-      if (reply.kind !== "appended") unexpected(reply);
-      return { results: reply.results, seconds: reply.seconds };
+      return new Promise((resolve, reject) => {
+        const resolveWith = (reply: WriterReply, index: number) => {
+          if (reply.kind === "committed") resolve(reply.answers[index]?.results ?? []);
+          else reject(new Error(`an append was answered ${reply.kind}`));
+        };
+        send({ kind: "append", id: ++lastId, inputs: plain }, { resolve: resolveWith, reject });
+      });
     },
 
-    async trimRoom(room, policy, now, limit) {
-      if (lost !== undefined) throw lost;
+    trimRoom(room, policy, now, limit) {
+      if (lost !== undefined) return Promise.reject(lost);
       const { maxMessages, maxAgeMs } = policy;
-      const reply = await send({
+      const request: WriterRequest = {
         kind: "trim",
         id: ++lastId,
         room,
@@ -146,10 +164,14 @@ export function startSqliteWriter({ path, driver, onLost }: SqliteWriterOptions)
         },
         nowMs: now.getTime(),
         limit,
+      };
+      return new Promise((resolve, reject) => {
+        const resolveWith = (reply: WriterReply) => {
+          if (reply.kind === "trimmed") resolve(reply.removed);
+          else reject(new Error(`a trim was answered ${reply.kind}`));
+        };
+        send(request, { resolve: resolveWith, reject });
       });
-      if (reply.kind === "failed") throw failure(reply);
-      if (reply.kind !== "trimmed") unexpected(reply);
-      return reply.removed;
     },
 
     async close() {
