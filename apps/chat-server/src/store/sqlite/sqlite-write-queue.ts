@@ -1,4 +1,5 @@
 import type { AppendInput, AppendResult } from "../message-store.js";
+import { decodeInputs, encodeResults, inputCount } from "./sqlite-writer-codec.js";
 import type { AppendRequest, TrimRequest, WriterReply } from "./sqlite-writer-messages.js";
 
 /** What the writer thread does with a transaction's worth of requests. */
@@ -39,7 +40,7 @@ export function createWriteQueue(
     const startedAt = performance.now();
     let results: AppendResult[];
     try {
-      results = work.commit(requests.flatMap(({ inputs }) => inputs));
+      results = work.commit(requests.flatMap(({ fields }) => decodeInputs(fields)));
     } catch (error) {
       reply(
         failure(
@@ -50,12 +51,8 @@ export function createWriteQueue(
       return;
     }
     const seconds = (performance.now() - startedAt) / 1000;
-    let offset = 0;
-    const answers = requests.map(({ id, inputs }) => {
-      offset += inputs.length;
-      return { id, results: results.slice(offset - inputs.length, offset) };
-    });
-    reply({ kind: "committed", answers, seconds });
+    const ids = requests.map(({ id }) => id);
+    reply({ kind: "committed", ids, results: encodeResults(results), seconds });
   }
 
   async function trim(request: TrimRequest): Promise<void> {
@@ -86,11 +83,10 @@ export function createWriteQueue(
       const batch: AppendRequest[] = [];
       let size = 0;
       for (const request of queued) {
-        if (request.kind !== "append" || (size > 0 && size + request.inputs.length > MAX_BATCH)) {
-          break;
-        }
+        const count = request.kind === "append" ? inputCount(request.fields) : 0;
+        if (request.kind !== "append" || (size > 0 && size + count > MAX_BATCH)) break;
         batch.push(request);
-        size += request.inputs.length;
+        size += count;
       }
       queued = queued.slice(batch.length);
       commitAppends(batch);

@@ -1,6 +1,6 @@
 import type { RetentionPolicy } from "../message-retention.js";
-import type { AppendInput, AppendResult } from "../message-store.js";
 import type { SqliteDriver } from "./sqlite-connection.js";
+import type { EncodedResults } from "./sqlite-writer-codec.js";
 
 /** What the SQLite writer thread is started with (its `workerData`). */
 export interface WriterThreadData {
@@ -13,7 +13,8 @@ export interface WriterThreadData {
 export interface AppendRequest {
   readonly kind: "append";
   readonly id: number;
-  readonly inputs: readonly AppendInput[];
+  /** The appends, as `encodeInputs` lays them out. */
+  readonly fields: readonly string[];
 }
 
 /** One `MessageRetention.trimRoom` step, in a transaction of its own. */
@@ -40,11 +41,10 @@ export type WriterRequest =
 export type WriterReply =
   | {
       readonly kind: "committed";
-      /** The append requests the transaction stored, in order, with what each append did. */
-      readonly answers: readonly {
-        readonly id: number;
-        readonly results: readonly AppendResult[];
-      }[];
+      /** The append requests the transaction stored, in order. */
+      readonly ids: readonly number[];
+      /** What each of their appends did, in the same order. */
+      readonly results: EncodedResults;
       /** How long the transaction took, commit and fsync included. */
       readonly seconds: number;
     }

@@ -8,6 +8,7 @@ import {
   MessageStoreUnavailableError,
 } from "../message-store.js";
 import type { SqliteDriver } from "./sqlite-connection.js";
+import { decodeResults, encodeInputs } from "./sqlite-writer-codec.js";
 import type { WriterReply, WriterRequest, WriterThreadData } from "./sqlite-writer-messages.js";
 
 /**
@@ -56,7 +57,9 @@ export interface SqliteWriterOptions {
 const WRITER_URL = new URL("../../../dist/store/sqlite/sqlite-writer-thread.js", import.meta.url);
 
 interface Waiting {
-  resolve(reply: WriterReply, index: number): void;
+  /** An append's inputs; empty for a trim. */
+  readonly inputs: readonly AppendInput[];
+  resolve(reply: WriterReply, results: readonly AppendResult[]): void;
   reject(error: unknown): void;
 }
 
@@ -93,17 +96,25 @@ export function startSqliteWriter({
 
   worker.on("message", (reply: WriterReply) => {
     switch (reply.kind) {
-      case "committed":
+      case "committed": {
+        const answered: { request: Waiting | undefined; results: AppendResult[] }[] = [];
+        let offset = 0;
+        for (const id of reply.ids) {
+          const request = waiting.get(id);
+          waiting.delete(id);
+          const inputs = request?.inputs ?? [];
+          answered.push({ request, results: decodeResults(inputs, reply.results, offset) });
+          offset += inputs.length;
+        }
         onCommitted(
-          reply.answers.flatMap(({ results }) => results),
+          answered.flatMap(({ results }) => results),
           reply.seconds,
         );
-        for (const [index, { id }] of reply.answers.entries()) {
-          settle(id, (request) => request.resolve(reply, index));
-        }
+        for (const { request, results } of answered) request?.resolve(reply, results);
         break;
+      }
       case "trimmed":
-        settle(reply.id, (request) => request.resolve(reply, 0));
+        settle(reply.id, (request) => request.resolve(reply, []));
         break;
       case "failed": {
         const error = new Error(reply.message);
@@ -135,19 +146,13 @@ export function startSqliteWriter({
   return {
     commit(inputs) {
       if (lost !== undefined) return Promise.reject(lost);
-      // Copies of the four fields: an input may carry more, which structured clone cannot take.
-      const plain = inputs.map(({ room, author, text, clientMessageId }) => ({
-        room,
-        author,
-        text,
-        clientMessageId,
-      }));
       return new Promise((resolve, reject) => {
-        const resolveWith = (reply: WriterReply, index: number) => {
-          if (reply.kind === "committed") resolve(reply.answers[index]?.results ?? []);
+        const resolveWith = (reply: WriterReply, results: readonly AppendResult[]) => {
+          if (reply.kind === "committed") resolve(results);
           else reject(new Error(`an append was answered ${reply.kind}`));
         };
-        send({ kind: "append", id: ++lastId, inputs: plain }, { resolve: resolveWith, reject });
+        const request = { kind: "append", id: ++lastId, fields: encodeInputs(inputs) } as const;
+        send(request, { inputs, resolve: resolveWith, reject });
       });
     },
 
@@ -170,7 +175,7 @@ export function startSqliteWriter({
           if (reply.kind === "trimmed") resolve(reply.removed);
           else reject(new Error(`a trim was answered ${reply.kind}`));
         };
-        send(request, { resolve: resolveWith, reject });
+        send(request, { inputs: [], resolve: resolveWith, reject });
       });
     },
 
