@@ -80,7 +80,7 @@ export function startSqliteWriter({
     );
   }
   const workerData: WriterThreadData = { path, driver };
-  const worker = new Worker(WRITER_URL, { workerData });
+  const worker = startThread(workerData);
   worker.unref();
   const waiting = new Map<number, Waiting>();
   let lastId = 0;
@@ -193,4 +193,20 @@ export function startSqliteWriter({
       await worker.terminate();
     },
   };
+}
+
+/**
+ * The thread, without the second `ExperimentalWarning` that loading `node:sqlite` prints on
+ * Node 22 in each thread (README: the server prints one). A Node flag of the process's that a
+ * worker rejects (`ERR_WORKER_INVALID_EXEC_ARGV`) falls back to the process's own flags.
+ */
+function startThread(workerData: WriterThreadData): Worker {
+  try {
+    return new Worker(WRITER_URL, {
+      workerData,
+      execArgv: [...process.execArgv, "--disable-warning=ExperimentalWarning"],
+    });
+  } catch {
+    return new Worker(WRITER_URL, { workerData });
+  }
 }
