@@ -21,7 +21,7 @@ import { type SqliteWriter, type SqliteWriterOptions, startSqliteWriter } from "
 export interface SqliteStoreOptions {
   /** The database file; missing parent directories are created. */
   readonly path: string;
-  /** Called after each transaction commits and its appends resolve: for metrics and tests. */
+  /** Called as each transaction has committed, just before its appends resolve (metrics, tests). */
   readonly onCommit?: (batch: CommittedBatch) => void;
   /** Called once if the writer thread dies; the store is unavailable from then on. */
   readonly onError?: (error: MessageStoreUnavailableError) => void;
