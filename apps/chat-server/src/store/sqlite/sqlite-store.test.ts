@@ -18,6 +18,7 @@ import {
 } from "./sqlite-connection.js";
 import { readSchemaVersion, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
 import { createSqliteStore } from "./sqlite-store.js";
+import { MAX_BATCH } from "./sqlite-write-queue.js";
 import { type SqliteWriter, startSqliteWriter } from "./sqlite-writer.js";
 
 const root = mkdtempSync(join(tmpdir(), "chat-server-sqlite-"));
@@ -145,6 +146,20 @@ describe.each(drivers)("createSqliteStore on %s", (driver) => {
       { appends: 1, stored: 1, seconds: expect.any(Number) },
       { appends: 1, stored: 1, seconds: expect.any(Number) },
     ]);
+  });
+
+  it(`commits at most ${MAX_BATCH} appends in one transaction`, async () => {
+    const commits: CommittedBatch[] = [];
+    const store = open(freshPath(), commits);
+    const appended = await Promise.all(
+      Array.from({ length: MAX_BATCH + 88 }, (_, index) =>
+        store.append({ room: "r", author: "ada", text: `${index}`, clientMessageId: "" }),
+      ),
+    );
+    expect(commits.map(({ appends }) => appends)).toEqual([MAX_BATCH, 88]);
+    expect(appended.map(({ message }) => message.id)).toEqual(
+      Array.from({ length: MAX_BATCH + 88 }, (_, index) => BigInt(index + 1)),
+    );
   });
 
   it("rejects every append of a failed transaction and stores none of them", async () => {

@@ -15,6 +15,7 @@ import { defaultSqliteDriver, openSqlite, type SqliteDriver } from "./sqlite-con
 import { createSqliteRetention } from "./sqlite-retention.js";
 import { decodeMessage, integerColumn, MESSAGE_COLUMNS } from "./sqlite-rows.js";
 import { migrate } from "./sqlite-schema.js";
+import { MAX_BATCH } from "./sqlite-write-queue.js";
 import { type SqliteWriter, type SqliteWriterOptions, startSqliteWriter } from "./sqlite-writer.js";
 
 /** How to open a {@link createSqliteStore} store. */
@@ -131,14 +132,17 @@ export function createSqliteStore({
       if (turn === undefined) {
         const inputs: AppendInput[] = [];
         const committed = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-          turn = undefined;
+          if (turn?.inputs === inputs) turn = undefined;
           return writer.commit(inputs);
         });
         turn = { inputs, committed };
         sending = committed.catch(() => {});
       }
       const index = turn.inputs.push(input) - 1;
-      return turn.committed.then((results) => {
+      const current = turn;
+      // A full request goes as it is; later appends of this turn start the next one.
+      if (current.inputs.length >= MAX_BATCH) turn = undefined;
+      return current.committed.then((results) => {
         const result = results[index];
         if (result === undefined) throw new Error("the SQLite writer answered fewer appends");
         return result;

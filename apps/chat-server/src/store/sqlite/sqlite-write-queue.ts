@@ -18,7 +18,10 @@ export interface WriteQueue {
   flush(): Promise<void>;
 }
 
-/** Appends committed in one transaction at most, unless one request alone holds more. */
+/**
+ * Appends committed in one transaction at most, unless one request alone holds more (the store
+ * sends none that does: the histogram of batch sizes stops here).
+ */
 export const MAX_BATCH = 512;
 
 /**
