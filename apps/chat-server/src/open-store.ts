@@ -45,6 +45,8 @@ export async function openStore(
       try {
         return createSqliteStore({
           path: location.path,
+          onError: (error) =>
+            log.error({ err: error }, "SQLite store: the writer thread died; restart the server"),
           ...(hooks.onCommit && { onCommit: hooks.onCommit }),
         });
       } catch (error) {
