@@ -188,9 +188,9 @@ export function createSqliteStore({ path, onCommit, driver }: SqliteStoreOptions
       assertOpen();
       return retention.idRange(room);
     },
-    subscribe(listener) {
+    subscribe(listener, room) {
       assertOpen();
-      return listeners.add(listener);
+      return listeners.add(listener, room);
     },
 
     watchAvailability(listener) {
