@@ -57,6 +57,8 @@ export async function createChatServer(
     config.metricsAddress === undefined ? undefined : createChatPrometheus(config.store.kind);
   const storage = await openStorage(config.store, log, {
     presenceTtlMs: config.presenceTtlMs,
+    redisMinReplicasAcked: config.redisMinReplicasAcked,
+    redisReplicationTimeoutMs: config.redisReplicationTimeoutMs,
     storeHooks: prometheus?.storeHooks,
   });
   const { store, presence, rooms } = storage;
