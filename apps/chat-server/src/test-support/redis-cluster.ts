@@ -1,6 +1,6 @@
 import { type ChildProcessByStdio, execFile, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -45,6 +45,11 @@ export interface ClusterNode {
   readonly running: boolean;
   /** Kills it with SIGKILL and waits for it to exit. */
   kill(): Promise<void>;
+  /**
+   * Starts it again on its port and data (its `nodes.conf` too): it rejoins the cluster, as the
+   * replica of whoever took its slots over meanwhile. Resolves once it accepts commands.
+   */
+  restart(): Promise<void>;
 }
 
 /** A 3-master / 3-replica Redis Cluster of a test's own, on 127.0.0.1. */
@@ -71,7 +76,7 @@ const NODE_COUNT = 6;
  */
 export async function startRedisCluster(): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), "fibchat-cluster-"));
-  const nodes: (ClusterNode & { child: ChildProcessByStdio<null, Readable, null> })[] = [];
+  const nodes: ClusterNode[] = [];
   try {
     for (let index = 0; index < NODE_COUNT; index++) nodes.push(await startNode(dir, index));
     const addresses = nodes.map(({ port }) => `127.0.0.1:${port}`);
@@ -152,29 +157,38 @@ function servedByFailedNode(line: string): boolean {
   return flags?.includes("fail") === true && slots.some((range) => /^[0-9]/.test(range));
 }
 
-async function startNode(dir: string, index: number) {
+async function startNode(dir: string, index: number): Promise<ClusterNode> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const nodeDir = join(dir, `node-${index}`);
     rmSync(nodeDir, { recursive: true, force: true });
-    spawnSync("mkdir", ["-p", nodeDir]);
+    mkdirSync(nodeDir, { recursive: true });
     try {
-      const child = await launch(port, nodeDir);
-      let running = true;
-      child.once("exit", () => {
-        running = false;
-      });
+      let child: ChildProcessByStdio<null, Readable, null> | undefined = await launch(
+        port,
+        nodeDir,
+      );
+      const watch = (process: ChildProcessByStdio<null, Readable, null>) =>
+        process.once("exit", () => {
+          if (child === process) child = undefined;
+        });
+      watch(child);
       return {
         port,
-        child,
         get running() {
-          return running;
+          return child !== undefined;
         },
         async kill() {
-          if (!running) return;
-          const exited = once(child, "exit");
-          child.kill("SIGKILL");
+          const running = child;
+          if (running === undefined) return;
+          const exited = once(running, "exit");
+          running.kill("SIGKILL");
           await exited;
+        },
+        async restart() {
+          if (child !== undefined) return;
+          child = await launch(port, nodeDir);
+          watch(child);
         },
       };
     } catch (error) {
