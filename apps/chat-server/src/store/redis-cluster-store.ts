@@ -2,12 +2,14 @@ import type { Cluster } from "ioredis";
 import { createAvailability } from "./availability.js";
 import type { RetainingStore } from "./message-retention.js";
 import {
+  type AppendInput,
+  type AppendResult,
   assertReadLimit,
   type CommittedBatch,
   MessageStoreClosedError,
   ReplicationUnconfirmedError,
 } from "./message-store.js";
-import { decodeAppendReply } from "./redis-append-script.js";
+import { createClusterAppender } from "./redis-cluster-appender.js";
 import {
   clusterState,
   connectCluster,
@@ -16,11 +18,7 @@ import {
 } from "./redis-cluster-connection.js";
 import { createClusterNotifier, readConfirmed } from "./redis-cluster-notifier.js";
 import { scanRooms } from "./redis-cluster-rooms.js";
-import {
-  appendArguments,
-  confirmArguments,
-  defineClusterScripts,
-} from "./redis-cluster-scripts.js";
+import { defineClusterScripts } from "./redis-cluster-scripts.js";
 import { toStoreError } from "./redis-connection.js";
 import { DEFAULT_NAMESPACE, redisKeys } from "./redis-keys.js";
 import { decodeRange, defineClusterTrimScript, trimClusterRoom } from "./redis-retention.js";
@@ -47,7 +45,7 @@ export interface RedisClusterStoreOptions {
   readonly onError?: (error: unknown) => void;
   /** Receives the shard-channel messages that are not message hints: presence's joins and leaves. */
   readonly onOtherEvent?: (room: string, payload: string) => void;
-  /** Hears of each append answered (a batch of one), for metrics. */
+  /** Hears of each batch of a room's appends answered together, for metrics. */
   readonly onCommit?: (batch: CommittedBatch) => void;
   /** Hears of the cluster becoming usable again after the store opened, for metrics. */
   readonly onReconnect?: () => void;
@@ -128,44 +126,18 @@ export async function createRedisClusterStore(
     }
   }
 
-  /** Runs `commands` (ending with WAIT) as one pipeline; throws unless the replicas confirm. */
-  async function confirmed(pipeline: ReturnType<Cluster["pipeline"]>): Promise<unknown> {
-    const replies = (await pipeline.exec()) ?? [];
-    const [[error, reply] = [null, undefined]] = replies;
-    if (error !== null) throw error;
-    if (minReplicas > 0) {
-      const [waitError, acked] = replies[1] ?? [null, 0];
-      if (waitError !== null) throw waitError;
-      if (typeof acked !== "number" || acked < minReplicas) {
-        throw new ReplicationUnconfirmedError(minReplicas, timeoutMs);
-      }
-    }
-    return reply;
-  }
+  const appender = createClusterAppender({
+    cluster,
+    keys,
+    minReplicas,
+    timeoutMs,
+    onCommit: options.onCommit,
+  });
 
-  const waitArgs = [String(minReplicas), String(timeoutMs)];
-
-  async function append(input: Parameters<RetainingStore["append"]>[0]) {
-    const startedAt = performance.now();
+  async function append(input: AppendInput): Promise<AppendResult> {
     // A room followed here: its starting point first, so that its listeners hear of this append.
     await notifier.ready(input.room);
-    const first = cluster
-      .pipeline()
-      .fibchatClusterAppend(...appendArguments(keys, input, minReplicas === 0));
-    if (minReplicas > 0) first.call("WAIT", ...waitArgs);
-    const outcome = decodeAppendReply(input, await confirmed(first));
-    if (minReplicas > 0) {
-      const second = cluster
-        .pipeline()
-        .fibchatClusterConfirm(...confirmArguments(keys, input.room, outcome.message.id))
-        .call("WAIT", ...waitArgs);
-      await confirmed(second);
-    }
-    options.onCommit?.({
-      appends: 1,
-      stored: outcome.duplicate ? 0 : 1,
-      seconds: (performance.now() - startedAt) / 1000,
-    });
+    const outcome = await appender.append(input);
     // As with every store, this instance's listeners have the message before the poster.
     await notifier.delivered(input.room, outcome.message.id);
     return { message: outcome.message, duplicate: outcome.duplicate };
