@@ -69,6 +69,7 @@ export async function openStorage(
     if (location.kind === "redis" || location.kind === "redis-cluster") {
       redisPresence = await createRedisPresence({
         url: location.url,
+        ...("follow" in store ? { follow: (room: string) => store.follow(room) } : {}),
         ttlMs: presenceTtlMs,
         ...(redisNamespace === undefined ? {} : { namespace: redisNamespace }),
         onError: (error) => log.warn({ err: error }, "presence heartbeat failed"),

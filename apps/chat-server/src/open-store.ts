@@ -6,6 +6,7 @@ import {
   createRedisStore,
   createSqliteStore,
   MessageStoreUnavailableError,
+  type RedisClusterStore,
   type RetainingStore,
 } from "./store/index.js";
 import type { StreamEntry } from "./store/redis-entries.js";
@@ -47,7 +48,7 @@ export async function openStore(
     /** What the store reports for metrics. */
     readonly hooks?: StoreHooks;
   } = {},
-): Promise<RetainingStore> {
+): Promise<RetainingStore | RedisClusterStore> {
   switch (location.kind) {
     case "memory":
       return createMemoryStore();

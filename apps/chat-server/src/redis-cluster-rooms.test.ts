@@ -4,7 +4,10 @@ import type {
   ListRoomsResponse,
   SendAndReceiveMessageResponse,
 } from "@fibchat/contracts/chat/v1";
+import { createLogCapture } from "@fibchat/server-kit/testing";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { openStorage } from "./open-storage.js";
+import { parseStoreLocation } from "./store-location.js";
 import {
   type ChatFixture,
   getStats,
@@ -14,6 +17,7 @@ import {
   type TestSession,
   waitUntil,
 } from "./test-support/chat-fixture.js";
+import { describePresenceContract } from "./test-support/presence-contract.js";
 import {
   describeWithRedisCluster,
   startRedisCluster,
@@ -58,6 +62,14 @@ describeWithRedisCluster(
       await Promise.all(servers.splice(0).map((server) => server.stop()));
     });
     afterAll(() => cluster?.stop());
+
+    let namespaces = 0;
+    describePresenceContract("Redis Cluster", () =>
+      openStorage(parseStoreLocation(cluster.url), createLogCapture().logger, {
+        presenceTtlMs: 15_000,
+        redisNamespace: `presence-${++namespaces}:`,
+      }),
+    );
 
     it("deliver across instances, share presence and room listings, and retain per room", async () => {
       const masters = new Set(

@@ -22,6 +22,7 @@ export {
 } from "./message-store.js";
 export {
   createRedisClusterStore,
+  type RedisClusterStore,
   type RedisClusterStoreOptions,
 } from "./redis-cluster-store.js";
 export { createRedisStore, type RedisStoreOptions } from "./redis-store.js";

@@ -29,6 +29,11 @@ export interface ClusterNotifier {
    * to leave unsubscribes it.
    */
   subscribe(room: string, listener: MessageListener): () => void;
+  /**
+   * Follows `room` without a listener, and resolves once this instance is subscribed to its
+   * channel (so it hears what is published from then on) with the function that stops.
+   */
+  follow(room: string): Promise<() => void>;
   /** Resolves once `room`'s starting point is known, if it is followed (reads wait for it). */
   ready(room: string): Promise<void>;
   /** Resolves once the listeners of `room`, if any, have had every message through `id`. */
@@ -144,7 +149,7 @@ export function createClusterNotifier(options: ClusterNotifierOptions): ClusterN
     });
   }
 
-  return {
+  const notifier: ClusterNotifier = {
     subscribe(room, listener) {
       let followed = rooms.get(room);
       if (followed === undefined) {
@@ -168,9 +173,24 @@ export function createClusterNotifier(options: ClusterNotifierOptions): ClusterN
         rooms.delete(room);
         settle(current, true);
         const channel = keys.channel(room);
-        channels.delete(channel);
-        if (!stopped) cluster.sunsubscribe(channel).catch(() => {});
+        // Mapped until unsubscribed: what Redis sent before the SUNSUBSCRIBE (a last `left`
+        // event) still arrives, and is still presence's to hear.
+        const unmap = () => {
+          if (!rooms.has(room)) channels.delete(channel);
+        };
+        if (stopped) unmap();
+        else cluster.sunsubscribe(channel).then(unmap, unmap);
       };
+    },
+    async follow(room) {
+      const stop = notifier.subscribe(room, () => {});
+      try {
+        await notifier.ready(room);
+      } catch (error) {
+        stop();
+        throw error;
+      }
+      return stop;
     },
     async ready(room) {
       const followed = rooms.get(room);
@@ -196,6 +216,7 @@ export function createClusterNotifier(options: ClusterNotifierOptions): ClusterN
       for (const followed of rooms.values()) settle(followed, true);
     },
   };
+  return notifier;
 }
 
 /**

@@ -54,6 +54,17 @@ export interface RedisClusterStoreOptions {
 // Redis counters are signed 64-bit integers: no id can exceed this.
 const INT64_MAX = 2n ** 63n - 1n;
 
+/** The Redis Cluster store, and what the cluster's presence registry needs of it. */
+export interface RedisClusterStore extends RetainingStore {
+  /** `--redis-min-replicas-acked` as applied (the default resolved). */
+  readonly minReplicasAcked: number;
+  /**
+   * Follows `room`'s shard channel (its notifications, joins and leaves) until the returned
+   * function is called; resolves once subscribed. Rejects with the store's errors.
+   */
+  follow(room: string): Promise<() => void>;
+}
+
 /** How often availability is checked against `CLUSTER INFO`. */
 const HEALTH_CHECK_MS = 1_000;
 
@@ -73,7 +84,7 @@ const HEALTH_CHECK_MS = 1_000;
  */
 export async function createRedisClusterStore(
   options: RedisClusterStoreOptions,
-): Promise<RetainingStore & { readonly minReplicasAcked: number }> {
+): Promise<RedisClusterStore> {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const keys = redisKeys(namespace);
   const timeoutMs = options.replicationTimeoutMs ?? DEFAULT_REPLICATION_TIMEOUT_MS;
@@ -171,6 +182,11 @@ export async function createRedisClusterStore(
 
   return {
     minReplicasAcked: minReplicas,
+
+    async follow(room) {
+      assertOpen();
+      return call(notifier.follow(room));
+    },
 
     append(input) {
       if (closing !== undefined) return Promise.reject(new MessageStoreClosedError());

@@ -40,6 +40,13 @@ export interface RedisPresenceOptions {
    * gone from every listing within this, and from every instance's events within 4/3 of it.
    */
   readonly ttlMs?: number;
+  /**
+   * Redis Cluster: makes the store follow a room's shard channel, resolving once subscribed, until
+   * the returned function is called. Joins and leaves travel on that channel, so an instance
+   * follows every room it has a session in, from before the session registers (its own join
+   * included).
+   */
+  readonly follow?: (room: string) => Promise<() => void>;
   /** Hears heartbeat failures other than an unreachable Redis (which the store reports). */
   readonly onError?: (error: unknown) => void;
 }
@@ -164,11 +171,13 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
         local.set(room, sessions);
       }
       sessions.add(session);
+      let unfollow = () => {};
       const forget = () => {
         sessions.delete(session);
         if (sessions.size === 0 && local.get(room) === sessions) local.delete(room);
       };
       try {
+        if (options.follow !== undefined) unfollow = await call(options.follow(room));
         // The presence connection reconnects on its own, and may still be doing so just after
         // the store's connection is back and health says SERVING: a join then waits briefly for
         // it rather than fail.
@@ -176,14 +185,21 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
         await call(present(redis, keys, room, ttlMs, [session]));
       } catch (error) {
         forget();
+        unfollow();
         throw error;
       }
       let left = false;
       return async () => {
         if (left) return;
         left = true;
+        // Out of the heartbeat first (which would register it again), but followed until the
+        // leave script has published its `left` event, which this instance hears too.
         forget();
-        await call(leave(redis, keys, room, session));
+        try {
+          await call(leave(redis, keys, room, session));
+        } finally {
+          unfollow();
+        }
       };
     },
 
