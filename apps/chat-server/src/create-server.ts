@@ -59,6 +59,8 @@ export async function createChatServer(
       : (await import("./chat-prometheus.js")).createChatPrometheus(config.store.kind);
   const storage = await openStorage(config.store, log, {
     presenceTtlMs: config.presenceTtlMs,
+    redisMinReplicasAcked: config.redisMinReplicasAcked,
+    redisReplicationTimeoutMs: config.redisReplicationTimeoutMs,
     storeHooks: prometheus?.storeHooks,
   });
   const { store, presence, rooms } = storage;

@@ -79,7 +79,6 @@ export function openRoomFeed(options: RoomFeedOptions): RoomFeed {
 
   if (!signal.aborted) {
     unsubscribe = store.subscribe((message) => {
-      if (message.room !== room) return;
       // A live-only feed starts right before the first message it hears of.
       cursor ??= message.id - 1n;
       if (!queue.push(message)) {
@@ -87,7 +86,7 @@ export function openRoomFeed(options: RoomFeedOptions): RoomFeed {
         stop();
         options.onSlowConsumer?.(slowConsumer);
       }
-    });
+    }, room);
     signal.addEventListener("abort", stop);
   }
 

@@ -123,9 +123,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): RetainingSt
       return idRangeOf(rooms.get(room));
     },
 
-    subscribe(listener) {
+    subscribe(listener, room) {
       assertOpen();
-      return listeners.add(listener);
+      return listeners.add(listener, room);
     },
 
     watchAvailability(listener) {

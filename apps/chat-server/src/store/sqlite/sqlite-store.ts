@@ -177,9 +177,9 @@ export function createSqliteStore({
       assertOpen();
       return retentionReads.idRange(room);
     },
-    subscribe(listener) {
+    subscribe(listener, room) {
       assertOpen();
-      return listeners.add(listener);
+      return listeners.add(listener, room);
     },
 
     watchAvailability(listener) {
