@@ -83,7 +83,7 @@ export async function openStore(
       }
     case "redis-cluster":
       try {
-        return await createRedisClusterStore({
+        const store = await createRedisClusterStore({
           url: location.url,
           onError: (error) =>
             log.warn({ err: error }, "Redis Cluster store: connection or read failed"),
@@ -93,6 +93,13 @@ export async function openStore(
           ...(namespace === undefined ? {} : { namespace }),
           ...hooks,
         });
+        log.info(
+          { minReplicasAcked: store.minReplicasAcked },
+          store.minReplicasAcked === 0
+            ? "Redis Cluster: posts are acknowledged without waiting for a replica"
+            : `Redis Cluster: posts are acknowledged once on ${store.minReplicasAcked} replica(s)`,
+        );
+        return store;
       } catch (error) {
         const where = describeStoreLocation(location);
         if (error instanceof MessageStoreUnavailableError) {

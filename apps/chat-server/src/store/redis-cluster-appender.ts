@@ -17,6 +17,8 @@ export interface ClusterAppenderOptions {
   readonly timeoutMs: number;
   /** Hears of each batch answered, for metrics. */
   readonly onCommit?: ((batch: CommittedBatch) => void) | undefined;
+  /** Hears of a failure of `onCommit`. */
+  readonly onError?: ((error: unknown) => void) | undefined;
 }
 
 /** Runs appends on a Redis Cluster, a room's concurrent appends together. */
@@ -58,14 +60,20 @@ export function createClusterAppender(options: ClusterAppenderOptions): ClusterA
         // Not awaited: the room's next batch goes out while this one's mark is confirmed.
         void confirmMark(room, outcomes).then(
           () => {
-            options.onCommit?.({
-              appends: batch.length,
-              stored: outcomes.filter(
-                (outcome) => !(outcome instanceof Error) && !outcome.duplicate,
-              ).length,
-              seconds: (performance.now() - startedAt) / 1000,
-            });
             for (const [index, pending] of batch.entries()) settle(pending, outcomes[index]);
+            // After the answers, and never thrown out of here: a failing metrics hook must
+            // neither hold back posts nor become an unhandled rejection.
+            try {
+              options.onCommit?.({
+                appends: batch.length,
+                stored: outcomes.filter(
+                  (outcome) => !(outcome instanceof Error) && !outcome.duplicate,
+                ).length,
+                seconds: (performance.now() - startedAt) / 1000,
+              });
+            } catch (error) {
+              options.onError?.(error);
+            }
           },
           (error: unknown) => {
             for (const pending of batch) pending.reject(error);

@@ -88,19 +88,43 @@ export async function createRedisClusterStore(
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const keys = redisKeys(namespace);
   const timeoutMs = options.replicationTimeoutMs ?? DEFAULT_REPLICATION_TIMEOUT_MS;
-  const cluster = createClusterConnection(parseClusterUrl(options.url), "cluster", timeoutMs);
+  const address = parseClusterUrl(options.url);
+  // Two clients, because WAIT blocks the connection it runs on (one per master): the writer's
+  // appends and their WAITs may wait up to the replication timeout while a replica is slow or
+  // gone, and reads, notifications and health checks must not queue behind them.
+  const cluster = createClusterConnection(address, "cluster", timeoutMs);
+  const writer = createClusterConnection(address, "cluster-writer", timeoutMs, {
+    subscribes: false,
+  });
   defineClusterScripts(cluster);
+  defineClusterScripts(writer);
   defineClusterTrimScript(cluster);
   let lastError: unknown;
-  cluster.on("error", (error: unknown) => {
-    lastError = error;
-  });
+  for (const client of [cluster, writer]) {
+    client.on("error", (error: unknown) => {
+      lastError = error;
+    });
+  }
   await connectCluster(cluster);
-  const minReplicas = options.minReplicasAcked ?? (await replicasPerMaster(cluster));
+  try {
+    await connectCluster(writer);
+  } catch (error) {
+    cluster.disconnect();
+    throw error;
+  }
+  const minReplicas = options.minReplicasAcked ?? (await defaultMinReplicas(cluster));
 
   const availability = createAvailability(true);
+  // One check at a time: a slow answer must not land after a newer one and undo it.
+  let checking = false;
   const health = setInterval(() => {
-    checkHealth().catch(() => {});
+    if (checking) return;
+    checking = true;
+    checkHealth()
+      .catch(() => {})
+      .finally(() => {
+        checking = false;
+      });
   }, HEALTH_CHECK_MS);
   async function checkHealth(): Promise<void> {
     let available = false;
@@ -138,11 +162,12 @@ export async function createRedisClusterStore(
   }
 
   const appender = createClusterAppender({
-    cluster,
+    cluster: writer,
     keys,
     minReplicas,
     timeoutMs,
     onCommit: options.onCommit,
+    onError: (error) => options.onError?.(error),
   });
 
   async function append(input: AppendInput): Promise<AppendResult> {
@@ -178,6 +203,7 @@ export async function createRedisClusterStore(
     await Promise.allSettled(appending);
     await notifier.stop();
     cluster.disconnect();
+    writer.disconnect();
   }
 
   return {
@@ -258,11 +284,17 @@ export async function createRedisClusterStore(
   };
 }
 
-/** The fewest replicas any master of `cluster` has now (0 for a cluster without replicas). */
-async function replicasPerMaster(cluster: Cluster): Promise<number> {
+/**
+ * The default of `--redis-min-replicas-acked`: 1 on a cluster that has replicas, 0 on one built
+ * without any. Any replica in `CLUSTER NODES` counts, failed ones too: right after a failover the
+ * promoted master has no replica of its own (and a failed old master none either), but the
+ * cluster was built with replicas and its posts must keep waiting for them, not silently stop.
+ */
+async function defaultMinReplicas(cluster: Cluster): Promise<number> {
   const nodes = String(await cluster.cluster("NODES")).split("\n");
-  const masters = nodes.filter((line) => line.split(" ")[2]?.includes("master"));
-  const replicasOf = (id: string) => nodes.filter((line) => line.split(" ")[3] === id).length;
-  const counts = masters.map((line) => replicasOf(line.split(" ")[0] ?? ""));
-  return counts.length === 0 ? 0 : Math.min(1, ...counts);
+  // Fields: id address flags master-id …; a replica's flags hold "slave" (Redis 7 still says so).
+  const hasReplica = nodes.some((line) =>
+    /(^|,)(slave|replica)(,|$)/.test(line.split(" ")[2] ?? ""),
+  );
+  return hasReplica ? 1 : 0;
 }
