@@ -12,9 +12,13 @@ export interface OwnPosts {
   /**
    * Whether a tracked post stored `message`; true at most once per message.
    * The feed can hand out a message before the append that stored it
-   * resolves, so while posts by this author are in flight it waits for them.
+   * resolves, so while posts by this author are in flight and none of them
+   * is known to have stored it, it waits for them (a promise). Otherwise it
+   * answers at once: a session loop pays no promise for the messages of
+   * other authors, nor for its own posts whose appends have resolved, which
+   * is every one of them on the memory store (bench/results/NOTES.md §8).
    */
-  isOwn(message: StoredMessage): Promise<boolean>;
+  isOwn(message: StoredMessage): boolean | Promise<boolean>;
 }
 
 /** Creates the {@link OwnPosts} of a session that posts as `author`. */
@@ -37,10 +41,13 @@ export function createOwnPosts(author: string): OwnPosts {
       return append;
     },
 
-    async isOwn(message) {
+    isOwn(message) {
       if (message.author !== author) return false;
-      if (inFlight.size > 0) await Promise.allSettled(inFlight);
-      return storedIds.delete(message.id);
+      // Waiting on every post in flight is O(posts in flight) reactions, per message: done only
+      // when the answer is not known yet.
+      if (storedIds.delete(message.id)) return true;
+      if (inFlight.size === 0) return false;
+      return Promise.allSettled(inFlight).then(() => storedIds.delete(message.id));
     },
   };
 }
