@@ -4,6 +4,7 @@ import { chatThroughputScenario } from "./chat-throughput.js";
 import { clientOverheadScenario } from "./client-overhead.js";
 import { deepStreamScenario } from "./deep-stream.js";
 import { fanOutScenario } from "./fan-out.js";
+import { fanOutRateScenario } from "./fan-out-rate.js";
 import { slowReadersScenario } from "./slow-readers.js";
 import { startupScenario } from "./startup.js";
 import { streamingScenario } from "./streaming.js";
@@ -18,6 +19,7 @@ export const SCENARIOS: readonly Scenario[] = [
   authCostScenario,
   chatThroughputScenario,
   fanOutScenario,
+  fanOutRateScenario,
   slowReadersScenario,
   startupScenario,
 ];
