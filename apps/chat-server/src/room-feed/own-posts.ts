@@ -28,16 +28,16 @@ export function createOwnPosts(author: string): OwnPosts {
   return {
     track(append) {
       inFlight.add(append);
-      append
-        .then(
-          ({ message, duplicate }) => {
-            // A duplicate's message was stored by an earlier post, tracked then if it was ours.
-            if (!duplicate) storedIds.add(message.id);
-          },
-          // The caller handles the rejection; here it only means nothing was stored.
-          () => {},
-        )
-        .finally(() => inFlight.delete(append));
+      // One reaction for both outcomes (not a `then` and a `finally`): this runs for every post.
+      append.then(
+        ({ message, duplicate }) => {
+          inFlight.delete(append);
+          // A duplicate's message was stored by an earlier post, tracked then if it was ours.
+          if (!duplicate) storedIds.add(message.id);
+        },
+        // The caller handles the rejection; here it only means nothing was stored.
+        () => inFlight.delete(append),
+      );
       return append;
     },
 
