@@ -39,7 +39,7 @@ export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--only ID,ID…] 
   --out DIR    where to write latest.md, latest.json and the charts
                (default bench/results, or bench/results/tmp with --quick)
   --only IDS   run only these scenarios: unary, streaming, deep-stream, client, auth, chat,
-               fan-out, fan-out-rate, memory, startup
+               cluster, fan-out, fan-out-rate, memory, startup
   --before JS  also measure this Fibonacci server (e.g. another commit's
                apps/fibonacci-server/dist/main.js) in streaming and deep-stream, as "fibchat before"
   --before-chat JS  also measure this chat server (another commit's

@@ -7,6 +7,7 @@ import {
   DEFAULT_POST_RATE,
 } from "./service/chat-limits.js";
 import { DEFAULT_TRIM_INTERVAL_MS } from "./store/index.js";
+import { DEFAULT_REPLICATION_TIMEOUT_MS } from "./store/redis-cluster-store.js";
 import { DEFAULT_PRESENCE_TTL_MS } from "./store/redis-presence.js";
 import { parseStoreLocation, type StoreLocation } from "./store-location.js";
 
@@ -20,7 +21,7 @@ const chatOnly = {
     env: "FIBCHAT_CHAT_STORE",
     valueName: "STORE",
     description:
-      "where messages live: sqlite:PATH (a file; its folder is created), memory (lost on exit), or redis://HOST:PORT[/DB] (rediss:// for TLS), which every instance using it shares",
+      "where messages live: sqlite:PATH (a file; its folder is created), memory (lost on exit), redis://HOST:PORT[/DB] (rediss:// for TLS), which every instance using it shares, or a Redis Cluster: redis-cluster://HOST:PORT[,HOST:PORT…] (rediss-cluster:// for TLS)",
     default: parseStoreLocation("sqlite:data/chat.sqlite"),
     parse: parseStoreLocation,
     formatDefault: () => "sqlite:data/chat.sqlite (relative to the working directory)",
@@ -85,6 +86,33 @@ const chatOnly = {
       const ms = parsers.duration(raw);
       if (ms < 300 || ms > 3_600_000)
         throw new ConfigError(`--presence-ttl must be from 300ms to 1h, got ${raw}`);
+      return ms;
+    },
+    formatDefault: parsers.formatDuration,
+  } satisfies OptionSpec<number>,
+  redisMinReplicasAcked: {
+    kind: "value",
+    flag: "redis-min-replicas-acked",
+    env: "FIBCHAT_CHAT_REDIS_MIN_REPLICAS_ACKED",
+    valueName: "N",
+    description:
+      "with a Redis Cluster store: replicas that must have a post (Redis WAIT) before it is acknowledged; a post they do not confirm within --redis-replication-timeout is answered UNAVAILABLE (retry with the same client_message_id). 0: acknowledge once the master has it (a failover can then lose acknowledged posts)",
+    default: undefined,
+    parse: (raw) => parsers.integer(0, 16)(raw),
+    formatDefault: () => "1 on a cluster whose masters have replicas, else 0",
+  } satisfies OptionSpec<number | undefined>,
+  redisReplicationTimeoutMs: {
+    kind: "value",
+    flag: "redis-replication-timeout",
+    env: "FIBCHAT_CHAT_REDIS_REPLICATION_TIMEOUT",
+    valueName: "DURATION",
+    description:
+      "with a Redis Cluster store: how long a post waits for --redis-min-replicas-acked replicas before it is answered UNAVAILABLE",
+    default: DEFAULT_REPLICATION_TIMEOUT_MS,
+    parse: (raw) => {
+      const ms = parsers.duration(raw);
+      if (ms < 1 || ms > 60_000)
+        throw new ConfigError(`--redis-replication-timeout must be from 1ms to 60s, got ${raw}`);
       return ms;
     },
     formatDefault: parsers.formatDuration,

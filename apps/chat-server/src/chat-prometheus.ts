@@ -55,7 +55,7 @@ export function createChatPrometheus(store: StoreLocation["kind"]): ChatPromethe
     help: "Redis connections made ready again after an outage (commands and events connections).",
     registers: [],
   });
-  if (store === "sqlite" || store === "redis") {
+  if (store !== "memory") {
     commitSeconds.zero({ store });
     batchSize.zero({ store });
   }
@@ -70,7 +70,7 @@ export function createChatPrometheus(store: StoreLocation["kind"]): ChatPromethe
     register(registry, sources) {
       registry.registerMetric(commitSeconds);
       registry.registerMetric(batchSize);
-      if (store === "redis") registry.registerMetric(reconnects);
+      if (store === "redis" || store === "redis-cluster") registry.registerMetric(reconnects);
       registerCounts(registry, sources);
     },
   };

@@ -1,6 +1,5 @@
 import { type ConfigOf, createServerApp, type Logger, type ServerApp } from "@fibchat/server-kit";
 import type { chatServerOptions } from "./chat-options.js";
-import { createChatPrometheus } from "./chat-prometheus.js";
 import { chatServiceDefinition } from "./chat-service-definition.js";
 import { openStorage } from "./open-storage.js";
 import type { PresenceRegistry } from "./presence/index.js";
@@ -53,10 +52,15 @@ export async function createChatServer(
   log: Logger,
   options: ChatServerOptions = {},
 ): Promise<ChatServer> {
+  // prom-client is loaded only for a server that serves metrics.
   const prometheus =
-    config.metricsAddress === undefined ? undefined : createChatPrometheus(config.store.kind);
+    config.metricsAddress === undefined
+      ? undefined
+      : (await import("./chat-prometheus.js")).createChatPrometheus(config.store.kind);
   const storage = await openStorage(config.store, log, {
     presenceTtlMs: config.presenceTtlMs,
+    redisMinReplicasAcked: config.redisMinReplicasAcked,
+    redisReplicationTimeoutMs: config.redisReplicationTimeoutMs,
     storeHooks: prometheus?.storeHooks,
   });
   const { store, presence, rooms } = storage;
@@ -79,7 +83,7 @@ export async function createChatServer(
   const metrics = createChatMetrics();
   // Per instance: a cluster-wide limit would have to count in the shared store (README, Limits).
   const limits = createChatLimits(config, options.rateClock);
-  const app = createServerApp({
+  const app = await createServerApp({
     config,
     log,
     onShutdown: async () => {

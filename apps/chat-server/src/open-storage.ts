@@ -29,6 +29,10 @@ export interface StorageOptions {
   readonly redisNamespace?: string;
   /** What the store reports for metrics. */
   readonly storeHooks?: StoreHooks | undefined;
+  /** `--redis-min-replicas-acked` (Redis Cluster only). */
+  readonly redisMinReplicasAcked?: number | undefined;
+  /** `--redis-replication-timeout` (Redis Cluster only). */
+  readonly redisReplicationTimeoutMs?: number | undefined;
 }
 
 /**
@@ -38,22 +42,34 @@ export interface StorageOptions {
 export async function openStorage(
   location: StoreLocation,
   log: Logger,
-  { presenceTtlMs, redisNamespace, storeHooks }: StorageOptions,
+  {
+    presenceTtlMs,
+    redisNamespace,
+    storeHooks,
+    redisMinReplicasAcked,
+    redisReplicationTimeoutMs,
+  }: StorageOptions,
 ): Promise<ChatStorage> {
   // Entries the follower hears before the registry exists reach no session: none is open yet.
   let redisPresence: RedisPresence | undefined;
   const onOtherEvent = (entry: StreamEntry) => redisPresence?.onEvent(entry);
+  const onShardEvent = (room: string, payload: string) =>
+    redisPresence?.onShardEvent(room, payload);
   const store = await openStore(location, log, {
     onOtherEvent,
+    onShardEvent,
+    minReplicasAcked: redisMinReplicasAcked,
+    replicationTimeoutMs: redisReplicationTimeoutMs,
     ...(redisNamespace === undefined ? {} : { namespace: redisNamespace }),
     ...(storeHooks === undefined ? {} : { hooks: storeHooks }),
   });
   try {
     let presence: PresenceRegistry;
     let rooms: RoomCatalog;
-    if (location.kind === "redis") {
+    if (location.kind === "redis" || location.kind === "redis-cluster") {
       redisPresence = await createRedisPresence({
         url: location.url,
+        ...("follow" in store ? { follow: (room: string) => store.follow(room) } : {}),
         ttlMs: presenceTtlMs,
         ...(redisNamespace === undefined ? {} : { namespace: redisNamespace }),
         onError: (error) => log.warn({ err: error }, "presence heartbeat failed"),

@@ -2,9 +2,11 @@ import { ConfigError, type Logger } from "@fibchat/server-kit";
 import {
   type CommittedBatch,
   createMemoryStore,
+  createRedisClusterStore,
   createRedisStore,
   createSqliteStore,
   MessageStoreUnavailableError,
+  type RedisClusterStore,
   type RetainingStore,
 } from "./store/index.js";
 import type { StreamEntry } from "./store/redis-entries.js";
@@ -27,17 +29,26 @@ export async function openStore(
   log: Logger,
   {
     onOtherEvent,
+    onShardEvent,
+    minReplicasAcked,
+    replicationTimeoutMs,
     namespace,
     hooks = {},
   }: {
     /** For Redis: the events-stream entries that are not messages (presence's joins and leaves). */
     readonly onOtherEvent?: (entry: StreamEntry) => void;
+    /** For a Redis Cluster: the shard-channel messages that are not message hints (presence's). */
+    readonly onShardEvent?: (room: string, payload: string) => void;
+    /** For a Redis Cluster: `--redis-min-replicas-acked` (undefined: 1 if masters have replicas). */
+    readonly minReplicasAcked?: number | undefined;
+    /** For a Redis Cluster: `--redis-replication-timeout`. */
+    readonly replicationTimeoutMs?: number | undefined;
     /** For Redis: the keys' namespace, when not the default (tests). */
     readonly namespace?: string;
     /** What the store reports for metrics. */
     readonly hooks?: StoreHooks;
   } = {},
-): Promise<RetainingStore> {
+): Promise<RetainingStore | RedisClusterStore> {
   switch (location.kind) {
     case "memory":
       return createMemoryStore();
@@ -45,6 +56,8 @@ export async function openStore(
       try {
         return createSqliteStore({
           path: location.path,
+          onError: (error) =>
+            log.error({ err: error }, "SQLite store: the writer thread died; restart the server"),
           ...(hooks.onCommit && { onCommit: hooks.onCommit }),
         });
       } catch (error) {
@@ -67,6 +80,27 @@ export async function openStore(
           );
         }
         throw new ConfigError(`cannot open the Redis store at ${where}: ${reason(error)}`);
+      }
+    case "redis-cluster":
+      try {
+        return await createRedisClusterStore({
+          url: location.url,
+          onError: (error) =>
+            log.warn({ err: error }, "Redis Cluster store: connection or read failed"),
+          ...(onShardEvent === undefined ? {} : { onOtherEvent: onShardEvent }),
+          ...(minReplicasAcked === undefined ? {} : { minReplicasAcked }),
+          ...(replicationTimeoutMs === undefined ? {} : { replicationTimeoutMs }),
+          ...(namespace === undefined ? {} : { namespace }),
+          ...hooks,
+        });
+      } catch (error) {
+        const where = describeStoreLocation(location);
+        if (error instanceof MessageStoreUnavailableError) {
+          throw new ConfigError(
+            `cannot use the Redis Cluster at ${where} (${reason(error.cause)}): start it, wait for cluster_state:ok, or correct --store`,
+          );
+        }
+        throw new ConfigError(`cannot open the Redis Cluster store at ${where}: ${reason(error)}`);
       }
   }
 }

@@ -1,14 +1,13 @@
 import { type ConfigOf, createServerApp, type Logger, type ServerApp } from "@fibchat/server-kit";
 
 import { createSequencePool } from "./compute/sequence-pool.js";
+import { encodedFibonacciService } from "./encoded-fibonacci-service.js";
 import type { fibonacciServerOptions } from "./fibonacci-options.js";
-import { registerFibonacciMetrics } from "./fibonacci-prometheus.js";
 import {
   createFibonacciMetrics,
   createFibonacciService,
   type FibonacciMetrics,
 } from "./fibonacci-service.js";
-import { encodedFibonacciService } from "./stream-serializer.js";
 
 /** The parsed configuration of the Fibonacci server. */
 export type FibonacciServerConfig = ConfigOf<typeof fibonacciServerOptions>;
@@ -18,13 +17,13 @@ export type FibonacciServerConfig = ConfigOf<typeof fibonacciServerOptions>;
  * Its compute threads start on the first deep call and are terminated by `shutdown()`. With
  * `--metrics-address`, `metrics` (fresh ones by default) are served as `fibchat_fibonacci_*`.
  */
-export function createFibonacciServer(
+export async function createFibonacciServer(
   config: FibonacciServerConfig,
   log: Logger,
   metrics: FibonacciMetrics = createFibonacciMetrics(),
-): ServerApp {
+): Promise<ServerApp> {
   const pool = createSequencePool(config.computeThreads, config.computeQueue);
-  const app = createServerApp({ config, log, onShutdown: () => pool.close() });
+  const app = await createServerApp({ config, log, onShutdown: () => pool.close() });
   const limits = {
     maxCount: config.maxCount,
     maxIndex: config.maxIndex,
@@ -39,6 +38,8 @@ export function createFibonacciServer(
     createFibonacciService({ limits, runtime: app.runtime, pool, metrics }),
     { getSequence: "fibonacci.read", streamSequence: "fibonacci.read" },
   );
-  if (app.metrics !== undefined) registerFibonacciMetrics(app.metrics, metrics);
+  // prom-client is loaded only for a server that serves metrics.
+  if (app.metrics !== undefined)
+    (await import("./fibonacci-prometheus.js")).registerFibonacciMetrics(app.metrics, metrics);
   return app;
 }

@@ -40,6 +40,34 @@ describe("the fibchat-fibonacci-server process", () => {
     expect(received.length).toBeLessThan(100_000);
   });
 
+  it("writes the access-log line of every call answered before a SIGTERM (lines are written once per turn)", async () => {
+    const server = await spawnServer(MAIN, []);
+    const client = new FibonacciServiceClient(server.address, credentials.createInsecure());
+    const calls = 500;
+    await Promise.all(
+      Array.from(
+        { length: calls },
+        (_, start) =>
+          new Promise((resolve, reject) =>
+            client.getSequence({ start, count: 3 }, (error, response) =>
+              error ? reject(error) : resolve(response),
+            ),
+          ),
+      ),
+    );
+    // At once: the last calls' lines may still be pending in the server's turn buffer.
+    server.child.kill("SIGTERM");
+    expect(await server.exited).toBe(0);
+    client.close();
+    const finished = server.lines.filter(
+      (line) =>
+        line.msg === "rpc finished" && line.method === "/fibonacci.v1.FibonacciService/GetSequence",
+    );
+    expect(finished).toHaveLength(calls);
+    expect(finished.every((line) => line.code === "OK")).toBe(true);
+    expect(server.lines.at(-1)?.msg).toBe("stopped");
+  });
+
   it.each([
     [["--port", "70000"], /invalid --port/],
     [["--max-count", "0"], /invalid --max-count/],

@@ -33,7 +33,7 @@ export const FULL_MODE: BenchMode = {
   rounds: 3,
   warmupMs: 1_000,
   roundMs: 5_000,
-  unaryConcurrency: [1, 16, 64],
+  unaryConcurrency: [1, 16, 64, 128],
   streamsPerRound: 12,
   deepStreamCount: 100_000,
   fanOutMs: 10_000,

@@ -1,5 +1,6 @@
 import { authCostScenario } from "./auth-cost.js";
 import type { Scenario } from "./bench-context.js";
+import { chatClusterScenario } from "./chat-cluster.js";
 import { chatThroughputScenario } from "./chat-throughput.js";
 import { clientOverheadScenario } from "./client-overhead.js";
 import { deepStreamScenario } from "./deep-stream.js";
@@ -18,6 +19,7 @@ export const SCENARIOS: readonly Scenario[] = [
   clientOverheadScenario,
   authCostScenario,
   chatThroughputScenario,
+  chatClusterScenario,
   fanOutScenario,
   fanOutRateScenario,
   slowReadersScenario,

@@ -16,7 +16,7 @@ export interface OwnPosts {
    * is known to have stored it, it waits for them (a promise). Otherwise it
    * answers at once: a session loop pays no promise for the messages of
    * other authors, nor for its own posts whose appends have resolved, which
-   * is every one of them on the memory store (bench/results/NOTES.md §8).
+   * is every one of them on the memory store (bench/results/NOTES.md §10).
    */
   isOwn(message: StoredMessage): boolean | Promise<boolean>;
 }

@@ -81,7 +81,6 @@ export function openRoomFeed(options: RoomFeedOptions): RoomFeed {
 
   if (!signal.aborted) {
     unsubscribe = store.subscribe((message) => {
-      if (message.room !== room) return;
       // A live-only feed starts right before the first message it hears of.
       cursor ??= message.id - 1n;
       if (!queue.push(message)) {
@@ -89,7 +88,7 @@ export function openRoomFeed(options: RoomFeedOptions): RoomFeed {
         stop();
         options.onSlowConsumer?.(slowConsumer);
       }
-    });
+    }, room);
     signal.addEventListener("abort", stop);
   }
 
@@ -132,7 +131,7 @@ export function openRoomFeed(options: RoomFeedOptions): RoomFeed {
 
   // An iterator written out rather than an async generator around `pull`: a generator adds a few
   // promise reactions to every message, and each session reads every message of its room
-  // (bench/results/NOTES.md §8). It behaves as the generator did: done once the feed ends,
+  // (bench/results/NOTES.md §10). It behaves as the generator did: done once the feed ends,
   // throws, or `return()` is called, unsubscribing then.
   const finished: IteratorReturnResult<undefined> = { done: true, value: undefined };
   let over = false;

@@ -40,7 +40,7 @@ export function createChatSession(deps: ChatSessionDeps) {
 }
 
 // One generator for the whole session, not one delegating to another: each layer of `yield*`
-// costs every message the session sends a few more promise reactions (bench/results/NOTES.md §8).
+// costs every message the session sends a few more promise reactions (bench/results/NOTES.md §10).
 async function* session(
   requests: AsyncIterable<SendAndReceiveMessageRequest>,
   context: CallContext,

@@ -15,7 +15,7 @@ export interface MessageDeliveries {
   /**
    * The `message` event for `message`: the same (shared) object for every session that
    * delivers the same stored message while it is among the {@link KEPT_DELIVERIES} newest asked
-   * for, so it is built and encoded once for all of them (bench/results/NOTES.md §8).
+   * for, so it is built and encoded once for all of them (bench/results/NOTES.md §10).
    */
   responseTo(message: StoredMessage): SendAndReceiveMessageResponse;
 }

@@ -36,7 +36,7 @@ export function withRetentionStatus(store: RetainingStore, policy: string): Mess
       );
     },
     stats: (room) => store.stats(room),
-    subscribe: (listener) => store.subscribe(listener),
+    subscribe: (listener, room) => store.subscribe(listener, room),
     watchAvailability: (listener) => store.watchAvailability(listener),
     close: () => store.close(),
   };

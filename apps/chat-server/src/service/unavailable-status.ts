@@ -1,6 +1,10 @@
 import { RpcError } from "@fibchat/server-kit";
 import { status } from "@grpc/grpc-js";
-import { type MessageStore, MessageStoreUnavailableError } from "../store/index.js";
+import {
+  type MessageStore,
+  MessageStoreUnavailableError,
+  ReplicationUnconfirmedError,
+} from "../store/index.js";
 
 /** What a client is told while the message store cannot be reached. */
 export const STORE_UNAVAILABLE_MESSAGE = "the message store is unreachable; retry shortly";
@@ -15,7 +19,7 @@ export function withUnavailableStatus(store: MessageStore): MessageStore {
     append: (input) => asStatus(store.append(input)),
     readAfter: (room, afterId, limit) => asStatus(store.readAfter(room, afterId, limit)),
     stats: (room) => asStatus(store.stats(room)),
-    subscribe: (listener) => store.subscribe(listener),
+    subscribe: (listener, room) => store.subscribe(listener, room),
     watchAvailability: (listener) => store.watchAvailability(listener),
     close: () => store.close(),
   };
@@ -28,6 +32,8 @@ export function withUnavailableStatus(store: MessageStore): MessageStore {
 export function asStatus<T>(call: Promise<T>): Promise<T> {
   return call.catch((error: unknown) => {
     if (!(error instanceof MessageStoreUnavailableError)) throw error;
-    throw new RpcError(status.UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE, { cause: error });
+    const message =
+      error instanceof ReplicationUnconfirmedError ? error.reason : STORE_UNAVAILABLE_MESSAGE;
+    throw new RpcError(status.UNAVAILABLE, message, { cause: error });
   });
 }

@@ -16,9 +16,15 @@ export {
   type MessageStore,
   MessageStoreClosedError,
   MessageStoreUnavailableError,
+  ReplicationUnconfirmedError,
   type StoredMessage,
   type StoreStats,
 } from "./message-store.js";
+export {
+  createRedisClusterStore,
+  type RedisClusterStore,
+  type RedisClusterStoreOptions,
+} from "./redis-cluster-store.js";
 export { createRedisStore, type RedisStoreOptions } from "./redis-store.js";
 export {
   DEFAULT_TRIM_BATCH,

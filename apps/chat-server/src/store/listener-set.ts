@@ -2,8 +2,11 @@ import type { MessageListener, StoredMessage } from "./message-store.js";
 
 /** The listeners of one store, delivered to in subscription order. */
 export interface ListenerSet {
-  /** Adds `listener`; the returned function removes it and is safe to call twice. */
-  add(listener: MessageListener): () => void;
+  /**
+   * Adds `listener`, for the messages of `room` only when given; the returned function removes
+   * it and is safe to call twice.
+   */
+  add(listener: MessageListener, room?: string): () => void;
   /**
    * Calls every current listener with `message`. A listener that throws does
    * not keep the others from being called; its error goes to `reportError`.
@@ -28,9 +31,11 @@ export function createListenerSet(
 ): ListenerSet {
   const listeners = new Set<MessageListener>();
   return {
-    add(listener) {
+    add(listener, room) {
       // A wrapper per subscription, so subscribing one function twice yields two independent subscriptions.
-      const subscription: MessageListener = (message) => listener(message);
+      const subscription: MessageListener = (message) => {
+        if (room === undefined || message.room === room) listener(message);
+      };
       listeners.add(subscription);
       return () => {
         listeners.delete(subscription);

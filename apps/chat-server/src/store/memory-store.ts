@@ -24,7 +24,7 @@ interface Room {
 /**
  * (author, clientMessageId) as one string, unambiguous whatever characters they hold: the
  * author's length comes first. Per room, so the room is not part of it; cheaper to build and
- * hash than the JSON array it replaced, on every append (bench/results/NOTES.md §8).
+ * hash than the JSON array it replaced, on every append (bench/results/NOTES.md §10).
  */
 function deduplicationKey({ author, clientMessageId }: AppendInput): string {
   return `${author.length}:${author}${clientMessageId}`;
@@ -130,9 +130,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): RetainingSt
       return idRangeOf(rooms.get(room));
     },
 
-    subscribe(listener) {
+    subscribe(listener, room) {
       assertOpen();
-      return listeners.add(listener);
+      return listeners.add(listener, room);
     },
 
     watchAvailability(listener) {

@@ -78,10 +78,14 @@ export interface MessageStore {
   /**
    * Calls `listener` with every message newly stored by anyone sharing the
    * store (never with duplicates), in id order per room, once `readAfter`
-   * can return it. Returns a function that unsubscribes; calling it again
-   * does nothing. Throws a {@link MessageStoreClosedError} once closed.
+   * can return it; with `room`, only that room's. Returns a function that
+   * unsubscribes; calling it again does nothing. Throws a
+   * {@link MessageStoreClosedError} once closed.
+   *
+   * A store that cannot hear of every room at once (the Redis Cluster store,
+   * which listens per room) throws a RangeError without `room`.
    */
-  subscribe(listener: MessageListener): () => void;
+  subscribe(listener: MessageListener, room?: string): () => void;
   /**
    * Calls `listener` at once with whether the storage can be reached now,
    * then with every change, until the returned function is called (calling
@@ -113,7 +117,7 @@ export class MessageStoreClosedError extends Error {
  * server that is down; the same call may succeed once it is back.
  */
 export class MessageStoreUnavailableError extends Error {
-  override readonly name = "MessageStoreUnavailableError";
+  override readonly name: string = "MessageStoreUnavailableError";
 
   /** `cause`, the failure that made the storage unreachable, also names it in the message. */
   constructor(options?: { readonly cause?: unknown }) {
@@ -127,5 +131,22 @@ export class MessageStoreUnavailableError extends Error {
 export function assertReadLimit(limit: number): void {
   if (!Number.isSafeInteger(limit) || limit < 1) {
     throw new RangeError(`readAfter limit must be a positive safe integer, got ${limit}`);
+  }
+}
+
+/**
+ * The error of an append that was stored but whose replication to the replicas asked for could
+ * not be confirmed in time (Redis Cluster, `--redis-min-replicas-acked`). Unavailable like any
+ * other: a retry with the same clientMessageId finds the message and confirms it before answering.
+ */
+export class ReplicationUnconfirmedError extends MessageStoreUnavailableError {
+  override readonly name = "ReplicationUnconfirmedError";
+  /** What a client is told. */
+  readonly reason: string;
+
+  constructor(replicas: number, timeoutMs: number) {
+    super();
+    this.reason = `could not confirm replication to ${replicas} replica(s) within ${timeoutMs}ms; retry`;
+    this.message = this.reason;
   }
 }

@@ -46,12 +46,21 @@ export async function connect(redis: Redis): Promise<void> {
 }
 
 /**
+ * Answers of a Redis that is between states rather than wrong: a cluster failing over
+ * (CLUSTERDOWN, TRYAGAIN, MOVED/ASK past the client's redirections), a server loading its data
+ * or a replica not yet promoted. The same call succeeds once it is over.
+ */
+const TRANSIENT = /^(CLUSTERDOWN|TRYAGAIN|MOVED|ASK|LOADING|MASTERDOWN|READONLY|NOREPLICAS)\b/;
+
+/**
  * What a store call rejects with when its Redis command failed: an answer from Redis itself (a
- * bug, or a server set up wrong) as it is; any other failure, such as a lost connection or a
+ * bug, or a server set up wrong) as it is, unless transient (above); any other failure, such as a lost connection or a
  * timeout, as a {@link MessageStoreUnavailableError}.
  */
 export function toStoreError(error: unknown): unknown {
   // ioredis types ReplyError as `any`, so it is recognised by name rather than by class.
-  if (error instanceof Error && error.name === "ReplyError") return error;
+  if (error instanceof Error && error.name === "ReplyError" && !TRANSIENT.test(error.message)) {
+    return error;
+  }
   return new MessageStoreUnavailableError({ cause: error });
 }

@@ -1,3 +1,5 @@
+import { globEscape, roomOfKey } from "./redis-keys.js";
+
 /** The Redis keys of presence, beside the message keys of redis-keys.ts. */
 export interface RedisPresenceKeys {
   /** Sorted set: `instance|session|author` → when that session expires (ms, Redis clock). */
@@ -10,6 +12,12 @@ export interface RedisPresenceKeys {
   readonly occupiedRooms: string;
   /** The events stream of redis-keys.ts, which also carries joins and leaves. */
   readonly events: string;
+  /** The room's shard channel of redis-keys.ts (Redis Cluster), which also carries them. */
+  channel(room: string): string;
+  /** A `SCAN MATCH` pattern for the `members` key of every room (Redis Cluster). */
+  readonly membersPattern: string;
+  /** The room whose `members` key `key` is; undefined for any other key. */
+  roomOfMembersKey(key: string): string | undefined;
 }
 
 /**
@@ -24,5 +32,8 @@ export function redisPresenceKeys(namespace: string): RedisPresenceKeys {
     sessionCounts: (name) => `${room(name)}:member-session-counts`,
     occupiedRooms: `${namespace}occupied-rooms`,
     events: `${namespace}events`,
+    channel: (name) => `${room(name)}:posted`,
+    membersPattern: `${globEscape(namespace)}{*}:members`,
+    roomOfMembersKey: (key) => roomOfKey(namespace, key, ":members"),
   };
 }

@@ -1,4 +1,4 @@
-import type { Redis, Result } from "ioredis";
+import type { Cluster, Redis, Result } from "ioredis";
 import type { RedisPresenceKeys } from "./redis-presence-keys.js";
 
 declare module "ioredis" {
@@ -14,6 +14,9 @@ declare module "ioredis" {
 
 // Shared by the three scripts. KEYS: sessions, members, session counts, occupied rooms, events.
 // Times are the Redis server's clock, as the append script's sent_at: instances' clocks may differ.
+// On a Redis Cluster only the room's three keys are given (every key of a script shares a slot):
+// there is no occupied-rooms set (the rooms are scanned for), and ARGV[2] is the room's shard
+// channel, on which joins and leaves are published instead of added to the events stream.
 const COMMON = `
 local sessions, members, counts, occupied, events = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local room, max_events = ARGV[1], ARGV[2]
@@ -21,8 +24,13 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local function ms(value) return string.format('%d', value) end
 local function event(kind, author, joined_at, count)
-  redis.call('XADD', events, 'MAXLEN', '~', max_events, '*', 'presence', kind,
-    'room', room, 'author', author, 'joined_at', joined_at, 'sessions', count)
+  if events then
+    redis.call('XADD', events, 'MAXLEN', '~', max_events, '*', 'presence', kind,
+      'room', room, 'author', author, 'joined_at', joined_at, 'sessions', count)
+  else
+    redis.call('SPUBLISH', max_events, cjson.encode({'presence', kind, 'room', room,
+      'author', author, 'joined_at', joined_at, 'sessions', tostring(count)}))
+  end
 end
 local function author_of(session) return string.match(session, '^[^|]*|[^|]*|(.*)$') end
 local function release(author)
@@ -32,7 +40,7 @@ local function release(author)
   local joined_at = redis.call('ZSCORE', members, author) or ms(now)
   redis.call('ZREM', members, author)
   event('left', author, joined_at, 0)
-  if redis.call('ZCARD', members) == 0 then redis.call('SREM', occupied, room) end
+  if occupied and redis.call('ZCARD', members) == 0 then redis.call('SREM', occupied, room) end
 end
 `;
 
@@ -48,7 +56,7 @@ for i = 4, #ARGV do
     local author = author_of(session)
     if redis.call('HINCRBY', counts, author, 1) == 1 then
       redis.call('ZADD', members, now, author)
-      redis.call('SADD', occupied, room)
+      if occupied then redis.call('SADD', occupied, room) end
       event('joined', author, ms(now), 1)
     end
   end
@@ -69,7 +77,7 @@ for _, session in ipairs(expired) do
   redis.call('ZREM', sessions, session)
   release(author_of(session))
 end
-if redis.call('ZCARD', members) == 0 then redis.call('SREM', occupied, room) end
+if occupied and redis.call('ZCARD', members) == 0 then redis.call('SREM', occupied, room) end
 return #expired
 `;
 
@@ -80,20 +88,22 @@ const MAX_EVENTS = 10_000;
 export const REAP_BATCH = 500;
 
 /** Teaches `redis` the presence scripts (EVALSHA, EVAL after NOSCRIPT). */
-export function definePresenceScripts(redis: Redis): void {
-  redis.defineCommand("fibchatPresent", { numberOfKeys: 5, lua: PRESENT });
-  redis.defineCommand("fibchatLeave", { numberOfKeys: 5, lua: LEAVE });
-  redis.defineCommand("fibchatReap", { numberOfKeys: 5, lua: REAP });
+export function definePresenceScripts(redis: Redis | Cluster): void {
+  const numberOfKeys = redis.isCluster ? 3 : 5;
+  redis.defineCommand("fibchatPresent", { numberOfKeys, lua: PRESENT });
+  redis.defineCommand("fibchatLeave", { numberOfKeys, lua: LEAVE });
+  redis.defineCommand("fibchatReap", { numberOfKeys, lua: REAP });
 }
 
-function keysOf(keys: RedisPresenceKeys, room: string): string[] {
-  return [
-    keys.sessions(room),
-    keys.members(room),
-    keys.sessionCounts(room),
-    keys.occupiedRooms,
-    keys.events,
-  ];
+/** The keys and ARGV[1], ARGV[2] of a presence script on `redis` for `room`. */
+function keysOf(
+  redis: Redis | Cluster,
+  keys: RedisPresenceKeys,
+  room: string,
+): (string | number)[] {
+  const own = [keys.sessions(room), keys.members(room), keys.sessionCounts(room)];
+  if (redis.isCluster) return [...own, room, keys.channel(room)];
+  return [...own, keys.occupiedRooms, keys.events, room, MAX_EVENTS];
 }
 
 /**
@@ -101,26 +111,30 @@ function keysOf(keys: RedisPresenceKeys, room: string): string[] {
  * `ttlMs` from now. Each author's first session adds a `joined` entry to the events stream.
  */
 export function present(
-  redis: Redis,
+  redis: Redis | Cluster,
   keys: RedisPresenceKeys,
   room: string,
   ttlMs: number,
   sessions: readonly string[],
 ): Promise<unknown> {
-  return redis.fibchatPresent(...keysOf(keys, room), room, MAX_EVENTS, ttlMs, ...sessions);
+  return redis.fibchatPresent(...keysOf(redis, keys, room), ttlMs, ...sessions);
 }
 
 /** Removes `session` from `room`; the author's last session adds a `left` entry. */
 export function leave(
-  redis: Redis,
+  redis: Redis | Cluster,
   keys: RedisPresenceKeys,
   room: string,
   session: string,
 ): Promise<unknown> {
-  return redis.fibchatLeave(...keysOf(keys, room), room, MAX_EVENTS, session);
+  return redis.fibchatLeave(...keysOf(redis, keys, room), session);
 }
 
 /** Removes up to {@link REAP_BATCH} expired sessions of `room`, as if each had left. */
-export function reap(redis: Redis, keys: RedisPresenceKeys, room: string): Promise<unknown> {
-  return redis.fibchatReap(...keysOf(keys, room), room, MAX_EVENTS, REAP_BATCH);
+export function reap(
+  redis: Redis | Cluster,
+  keys: RedisPresenceKeys,
+  room: string,
+): Promise<unknown> {
+  return redis.fibchatReap(...keysOf(redis, keys, room), REAP_BATCH);
 }

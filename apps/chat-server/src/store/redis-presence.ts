@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { setTimeout } from "node:timers/promises";
-import type { Redis } from "ioredis";
+import { Cluster, type Redis } from "ioredis";
 import {
   byArrival,
   type OccupiedRoom,
@@ -11,6 +11,12 @@ import {
 } from "../presence/index.js";
 import { createPresenceListeners } from "../presence/presence-listeners.js";
 import { MessageStoreClosedError, MessageStoreUnavailableError } from "./message-store.js";
+import {
+  connectCluster,
+  createClusterConnection,
+  parseClusterUrl,
+} from "./redis-cluster-connection.js";
+import { scanRooms } from "./redis-cluster-rooms.js";
 import { connect, createConnection, toStoreError } from "./redis-connection.js";
 import type { StreamEntry } from "./redis-entries.js";
 import { redisPresenceKeys } from "./redis-presence-keys.js";
@@ -24,7 +30,7 @@ const SESSIONS_PER_COMMAND = 500;
 
 /** How to open a {@link createRedisPresence} registry. */
 export interface RedisPresenceOptions {
-  /** The Redis of the store. */
+  /** The Redis of the store: `redis://…`, or `redis-cluster://…` for a Redis Cluster. */
   readonly url: string;
   /** The store's namespace (default `fibchat:`). */
   readonly namespace?: string;
@@ -34,6 +40,13 @@ export interface RedisPresenceOptions {
    * gone from every listing within this, and from every instance's events within 4/3 of it.
    */
   readonly ttlMs?: number;
+  /**
+   * Redis Cluster: makes the store follow a room's shard channel, resolving once subscribed, until
+   * the returned function is called. Joins and leaves travel on that channel, so an instance
+   * follows every room it has a session in, from before the session registers (its own join
+   * included).
+   */
+  readonly follow?: (room: string) => Promise<() => void>;
   /** Hears heartbeat failures other than an unreachable Redis (which the store reports). */
   readonly onError?: (error: unknown) => void;
 }
@@ -42,6 +55,11 @@ export interface RedisPresenceOptions {
 export interface RedisPresence extends PresenceRegistry {
   /** Give it every entry of the events stream that is not a message (RedisStoreOptions.onOtherEvent). */
   readonly onEvent: (entry: StreamEntry) => void;
+  /**
+   * On a Redis Cluster, give it every shard-channel message that is not a message hint
+   * (RedisClusterStoreOptions.onOtherEvent): joins and leaves, as JSON field lists.
+   */
+  readonly onShardEvent: (room: string, payload: string) => void;
 }
 
 /**
@@ -57,7 +75,7 @@ export interface RedisPresence extends PresenceRegistry {
 const RECONNECT_WAIT_MS = 2_000;
 
 /** Resolves once `redis` is ready, or after `timeoutMs` (the command then fails as usual). */
-async function untilReady(redis: Redis, timeoutMs: number): Promise<void> {
+async function untilReady(redis: Redis | Cluster, timeoutMs: number): Promise<void> {
   if (redis.status === "ready") return;
   // Whichever settles first, the other is aborted: no listener or timer is left behind.
   const done = new AbortController();
@@ -78,10 +96,22 @@ async function untilReady(redis: Redis, timeoutMs: number): Promise<void> {
 export async function createRedisPresence(options: RedisPresenceOptions): Promise<RedisPresence> {
   const keys = redisPresenceKeys(options.namespace ?? "fibchat:");
   const ttlMs = options.ttlMs ?? DEFAULT_PRESENCE_TTL_MS;
-  const redis = createConnection(options.url, "presence", { commandTimeout: 5_000 });
+  const redis: Redis | Cluster = options.url.includes("-cluster://")
+    ? createClusterConnection(parseClusterUrl(options.url), "presence")
+    : createConnection(options.url, "presence", { commandTimeout: 5_000 });
   redis.on("error", () => {});
   definePresenceScripts(redis);
-  await connect(redis);
+  if (redis instanceof Cluster) await connectCluster(redis);
+  else await connect(redis);
+
+  /**
+   * The rooms with a member: a set on one Redis; on a cluster (no key shares a slot with every
+   * room) a SCAN of every master, read whole as the set is.
+   */
+  async function occupied(): Promise<string[]> {
+    if (!(redis instanceof Cluster)) return redis.smembers(keys.occupiedRooms);
+    return [...(await scanRooms(redis, keys.membersPattern, keys.roomOfMembersKey))];
+  }
 
   const instance = randomUUID();
   const listeners = createPresenceListeners();
@@ -118,8 +148,8 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
       }
       return chunks;
     });
-    const occupied = await call(redis.smembers(keys.occupiedRooms));
-    await Promise.all([...refreshes, ...occupied.map((room) => call(reap(redis, keys, room)))]);
+    const rooms = await call(occupied());
+    await Promise.all([...refreshes, ...rooms.map((room) => call(reap(redis, keys, room)))]);
   }
 
   const timer = setInterval(
@@ -141,11 +171,13 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
         local.set(room, sessions);
       }
       sessions.add(session);
+      let unfollow = () => {};
       const forget = () => {
         sessions.delete(session);
         if (sessions.size === 0 && local.get(room) === sessions) local.delete(room);
       };
       try {
+        if (options.follow !== undefined) unfollow = await call(options.follow(room));
         // The presence connection reconnects on its own, and may still be doing so just after
         // the store's connection is back and health says SERVING: a join then waits briefly for
         // it rather than fail.
@@ -153,14 +185,21 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
         await call(present(redis, keys, room, ttlMs, [session]));
       } catch (error) {
         forget();
+        unfollow();
         throw error;
       }
       let left = false;
       return async () => {
         if (left) return;
         left = true;
+        // Out of the heartbeat first (which would register it again), but followed until the
+        // leave script has published its `left` event, which this instance hears too.
         forget();
-        await call(leave(redis, keys, room, session));
+        try {
+          await call(leave(redis, keys, room, session));
+        } finally {
+          unfollow();
+        }
       };
     },
 
@@ -183,9 +222,7 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
     async occupiedRooms(after, limit) {
       assertOpen();
       // A set, read whole: fine for thousands of occupied rooms (see README, Presence).
-      const names = (await call(redis.smembers(keys.occupiedRooms)))
-        .filter((room) => room > after)
-        .sort();
+      const names = (await call(occupied())).filter((room) => room > after).sort();
       const rooms: OccupiedRoom[] = [];
       // A room whose every member expired is dropped by its reap: read on until the page is full.
       for (let start = 0; start < names.length && rooms.length < limit; start += limit) {
@@ -206,6 +243,18 @@ export async function createRedisPresence(options: RedisPresenceOptions): Promis
 
     onEvent(entry) {
       const event = decodePresenceEvent(entry);
+      if (event !== undefined && closing === undefined) listeners.emit(event);
+    },
+
+    onShardEvent(_room, payload) {
+      let fields: unknown;
+      try {
+        fields = JSON.parse(payload);
+      } catch {
+        return;
+      }
+      if (!Array.isArray(fields)) return;
+      const event = decodePresenceEvent(["", fields.map(String)]);
       if (event !== undefined && closing === undefined) listeners.emit(event);
     },
 

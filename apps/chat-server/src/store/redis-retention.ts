@@ -1,5 +1,5 @@
-import type { Redis, Result } from "ioredis";
-import type { MessageRetention, RoomIdRange } from "./message-retention.js";
+import type { Cluster, Redis, Result } from "ioredis";
+import type { MessageRetention, RetentionPolicy, RoomIdRange } from "./message-retention.js";
 import type { RedisKeys } from "./redis-keys.js";
 
 declare module "ioredis" {
@@ -18,6 +18,8 @@ declare module "ioredis" {
       limit: number,
       clientIdsPrefix: string,
     ): Result<unknown, Context>;
+    /** The trim script on a Redis Cluster: the room's three keys only (no global counters). */
+    fibchatTrimRoom(...args: (string | number)[]): Result<unknown, Context>;
   }
 }
 
@@ -27,6 +29,8 @@ declare module "ioredis" {
  * forgets their clientMessageIds, removes them with `XTRIM MINID` (exact: message `n` is entry
  * `n-0`, so the floor is exact too), and moves the counters GetStats reads. Ids above 2^53 would
  * lose precision in Lua's numbers; at a million posts a second that is 285 years away.
+ * On a Redis Cluster it gets only the room's keys (KEYS[4] and KEYS[5] are nil): every key of a
+ * script must be in one slot, and the cluster store counts rooms and messages from the rooms.
  */
 const TRIM_LUA = `
 local messages, last_id_key, removed_key, rooms, message_count = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
@@ -69,8 +73,8 @@ for _, entry in ipairs(entries) do
 end
 redis.call('XTRIM', messages, 'MINID', string.format('%d', floor + 1) .. '-0')
 redis.call('SET', removed_key, string.format('%d', floor))
-redis.call('DECRBY', message_count, floor - removed)
-if floor >= last_id then redis.call('SREM', rooms, room) end
+if message_count then redis.call('DECRBY', message_count, floor - removed) end
+if rooms and floor >= last_id then redis.call('SREM', rooms, room) end
 return floor - removed
 `;
 
@@ -80,6 +84,40 @@ return floor - removed
  */
 export function defineTrimScript(redis: Redis): void {
   redis.defineCommand("fibchatTrim", { numberOfKeys: 5, lua: TRIM_LUA });
+}
+
+/** Teaches `cluster` the trim script with only the room's keys, as `fibchatTrimRoom`. */
+export function defineClusterTrimScript(cluster: Cluster): void {
+  cluster.defineCommand("fibchatTrimRoom", { numberOfKeys: 3, lua: TRIM_LUA });
+}
+
+/**
+ * One trimming step of `room` on a Redis Cluster ({@link defineClusterTrimScript}): resolves with
+ * how many messages it removed, as {@link MessageRetention.trimRoom} does.
+ */
+export async function trimClusterRoom(
+  cluster: Cluster,
+  keys: RedisKeys,
+  room: string,
+  policy: RetentionPolicy,
+  now: Date,
+  limit: number,
+): Promise<number> {
+  const reply = await cluster.fibchatTrimRoom(
+    keys.messages(room),
+    keys.lastId(room),
+    keys.removedThrough(room),
+    room,
+    String(now.getTime()),
+    policy.maxMessages === undefined ? "" : String(policy.maxMessages),
+    policy.maxAgeMs === undefined ? "" : String(policy.maxAgeMs),
+    limit,
+    keys.clientIds(room, ""),
+  );
+  if (typeof reply !== "number") {
+    throw new Error(`unexpected reply from the trim script: ${JSON.stringify(reply)}`);
+  }
+  return reply;
 }
 
 /**
@@ -126,7 +164,7 @@ export function createRedisRetention(
 }
 
 /** The {@link RoomIdRange} of a room from its two counters, either of which may be unset. */
-function decodeRange(
+export function decodeRange(
   lastId: string | null | undefined,
   removedThrough: string | null | undefined,
 ): RoomIdRange {

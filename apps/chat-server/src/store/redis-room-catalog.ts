@@ -1,3 +1,10 @@
+import { Cluster, type Redis } from "ioredis";
+import {
+  connectCluster,
+  createClusterConnection,
+  parseClusterUrl,
+} from "./redis-cluster-connection.js";
+import { scanRooms } from "./redis-cluster-rooms.js";
 import { connect, createConnection, toStoreError } from "./redis-connection.js";
 import { decodeMessage } from "./redis-entries.js";
 import { DEFAULT_NAMESPACE, redisKeys } from "./redis-keys.js";
@@ -5,6 +12,7 @@ import type { RoomCatalog, StoredRoom } from "./room-catalog.js";
 
 /** How to open a {@link createRedisRoomCatalog} catalog. */
 export interface RedisRoomCatalogOptions {
+  /** `redis://…`, or `redis-cluster://…` for a Redis Cluster. */
   readonly url: string;
   /** The store's namespace (default `fibchat:`). */
   readonly namespace?: string;
@@ -14,15 +22,24 @@ export interface RedisRoomCatalogOptions {
  * A {@link RoomCatalog} of the Redis store at `url`, on a connection of its own. Room names come
  * from the store's set of rooms, read whole and sorted here (a set has no order): fine for tens of
  * thousands of rooms. A room's count is its stream's length, its last message the stream's last
- * entry, so both stay right whatever the store trims.
+ * entry, so both stay right whatever the store trims. On a Redis Cluster no set holds every room
+ * (no key shares a slot with them all): the names come from a SCAN of every master's room streams.
  */
 export async function createRedisRoomCatalog(
   options: RedisRoomCatalogOptions,
 ): Promise<RoomCatalog> {
   const keys = redisKeys(options.namespace ?? DEFAULT_NAMESPACE);
-  const redis = createConnection(options.url, "rooms", { commandTimeout: 5_000 });
+  const redis: Redis | Cluster = options.url.includes("-cluster://")
+    ? createClusterConnection(parseClusterUrl(options.url), "rooms")
+    : createConnection(options.url, "rooms", { commandTimeout: 5_000 });
   redis.on("error", () => {});
-  await connect(redis);
+  if (redis instanceof Cluster) await connectCluster(redis);
+  else await connect(redis);
+
+  async function roomNames(): Promise<string[]> {
+    if (!(redis instanceof Cluster)) return redis.smembers(keys.rooms);
+    return [...(await scanRooms(redis, keys.messagesPattern, keys.roomOfMessagesKey))];
+  }
 
   async function describe(room: string): Promise<StoredRoom | undefined> {
     const [count, last] = await Promise.all([
@@ -37,7 +54,7 @@ export async function createRedisRoomCatalog(
   return {
     async storedRooms(after, limit) {
       try {
-        const names = (await redis.smembers(keys.rooms)).filter((room) => room > after).sort();
+        const names = (await roomNames()).filter((room) => room > after).sort();
         const rooms: StoredRoom[] = [];
         // Usually every name is a room with messages: read a page's worth at once.
         for (let start = 0; start < names.length && rooms.length < limit; start += limit) {

@@ -207,9 +207,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Reta
       return retention.idRange(room);
     },
 
-    subscribe(listener) {
+    subscribe(listener, room) {
       assertOpen();
-      return listeners.add(listener);
+      return listeners.add(listener, room);
     },
 
     watchAvailability(listener) {

@@ -34,7 +34,7 @@ export function tracedStore(store: RetainingStore, system: string): RetainingSto
     readAfter: (room, afterId, limit) =>
       traced("readAfter", () => store.readAfter(room, afterId, limit)),
     stats: (room) => traced("stats", () => store.stats(room)),
-    subscribe: (listener) => store.subscribe(listener),
+    subscribe: (listener, room) => store.subscribe(listener, room),
     watchAvailability: (listener) => store.watchAvailability(listener),
     close: () => store.close(),
     // Retention's own calls run in the background, outside any traced call.

@@ -16,6 +16,8 @@ export interface StoreBackend {
   readonly createStorage: () => () => MessageStore | Promise<MessageStore>;
   /** Whether data outlives a store's `close()`. */
   readonly persistent: boolean;
+  /** Whether the store notifies only per room (`subscribe(listener, room)`), as on a Redis Cluster. */
+  readonly notifiesPerRoom?: boolean;
 }
 
 const U64_MAX = 2n ** 64n - 1n;
@@ -37,6 +39,19 @@ function range(from: number, to: number): bigint[] {
  * memory, SQLite and later backends are held to one definition of correct.
  */
 export function describeMessageStoreContract(name: string, backend: StoreBackend): void {
+  /** Subscribes `listener` to `rooms`: once for all, unless the store notifies per room. */
+  function subscribe(
+    store: MessageStore,
+    rooms: readonly string[],
+    listener: (message: StoredMessage) => void,
+  ): () => void {
+    if (!backend.notifiesPerRoom) return store.subscribe(listener);
+    const unsubscribes = rooms.map((room) => store.subscribe(listener, room));
+    return () => {
+      for (const unsubscribe of unsubscribes) unsubscribe();
+    };
+  }
+
   describe(`${name} honours the MessageStore contract`, () => {
     const opened: MessageStore[] = [];
 
@@ -187,11 +202,12 @@ export function describeMessageStoreContract(name: string, backend: StoreBackend
       const first: StoredMessage[] = [];
       const second: StoredMessage[] = [];
       const readsWhenNotified: Promise<StoredMessage[]>[] = [];
-      store.subscribe((message) => {
+      const rooms = ["room-0", "room-1", "room-2"];
+      subscribe(store, rooms, (message) => {
         first.push(message);
         readsWhenNotified.push(store.readAfter(message.room, message.id - 1n, 1));
       });
-      store.subscribe((message) => second.push(message));
+      subscribe(store, rooms, (message) => second.push(message));
       const results = await Promise.all(
         Array.from({ length: 30 }, (_, index) =>
           store.append(post(`room-${index % 3}`, `${index}`)),
@@ -211,8 +227,8 @@ export function describeMessageStoreContract(name: string, backend: StoreBackend
       const { store } = await openFresh();
       const kept: bigint[] = [];
       const dropped: bigint[] = [];
-      store.subscribe((message) => kept.push(message.id));
-      const unsubscribe = store.subscribe((message) => dropped.push(message.id));
+      subscribe(store, ["r"], (message) => kept.push(message.id));
+      const unsubscribe = subscribe(store, ["r"], (message) => dropped.push(message.id));
       await store.append(post("r", "x", "c-1"));
       unsubscribe();
       unsubscribe();
@@ -235,14 +251,14 @@ export function describeMessageStoreContract(name: string, backend: StoreBackend
 
     it("stores appends already accepted when closed, then refuses every call", async () => {
       const { store } = await openFresh();
-      const unsubscribe = store.subscribe(() => {});
+      const unsubscribe = subscribe(store, ["r"], () => {});
       const accepted = store.append(post("r", "last words"));
       await store.close();
       expect((await accepted).message.id).toBe(1n);
       await expect(store.append(post("r", "x"))).rejects.toThrow(MessageStoreClosedError);
       await expect(store.readAfter("r", 0n, 1)).rejects.toThrow(MessageStoreClosedError);
       await expect(store.stats(undefined)).rejects.toThrow(MessageStoreClosedError);
-      expect(() => store.subscribe(() => {})).toThrow(MessageStoreClosedError);
+      expect(() => store.subscribe(() => {}, "r")).toThrow(MessageStoreClosedError);
       expect(() => store.watchAvailability(() => {})).toThrow(MessageStoreClosedError);
       unsubscribe();
       await store.close();

@@ -27,7 +27,7 @@ export function observeStore(inner: MessageStore): ObservedStore {
     stats: (room) => inner.stats(room),
     close: () => inner.close(),
     watchAvailability: (listener) => inner.watchAvailability(listener),
-    subscribe(listener: MessageListener) {
+    subscribe(listener: MessageListener, room?: string) {
       let subscribed = true;
       const unsubscribe = inner.subscribe((message) => {
         if (!withheld(message)) listener(message);
@@ -35,7 +35,7 @@ export function observeStore(inner: MessageStore): ObservedStore {
           held.push(() => {
             if (subscribed) listener(message);
           });
-      });
+      }, room);
       listenerCount++;
       return () => {
         if (!subscribed) return;

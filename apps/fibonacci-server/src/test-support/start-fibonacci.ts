@@ -39,7 +39,7 @@ export async function startFibonacci(
     shutdownGraceMs: 2_000,
     ...overrides,
   });
-  const app = createFibonacciServer(config, logs.logger, metrics);
+  const app = await createFibonacciServer(config, logs.logger, metrics);
   const { address } = await app.listen();
   const client = new FibonacciServiceClient(address, clientCredentials);
   return {

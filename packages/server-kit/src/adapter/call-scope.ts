@@ -16,10 +16,15 @@ export interface AdapterRuntime {
    */
   readonly authenticates?: boolean;
   /**
-   * Calls have OpenTelemetry spans: handlers then run with their call's span active, so that the
-   * spans they start are its children.
+   * Set when calls have OpenTelemetry spans: handlers then run with their call's span active, so
+   * that the spans they start are its children.
    */
-  readonly tracing?: boolean;
+  readonly tracing?: CallTracing | undefined;
+}
+
+/** How the adapter runs a handler inside its call's span (`tracing-interceptor.ts`). */
+export interface CallTracing {
+  inCallSpan<T>(metadata: Metadata, run: () => T): T;
 }
 
 /** The parts of every grpc-js server call object that the adapter uses. */

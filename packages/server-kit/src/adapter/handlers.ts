@@ -5,7 +5,6 @@ import type {
   ServerDuplexStream,
   ServerWritableStream,
 } from "@grpc/grpc-js";
-import { inCallSpan } from "../telemetry/call-span.js";
 import type { CallContext } from "./call-context.js";
 import { type AdapterRuntime, type CallScope, openCallScope } from "./call-scope.js";
 import { readRequests } from "./read-requests.js";
@@ -39,7 +38,7 @@ export function unary<Req, Res>(
     const scope = openCallScope(call, runtime, { streaming: false });
     // `async` wrapper: a handler that throws synchronously rejects instead.
     const run = async () => handler(call.request, scope);
-    (runtime.tracing ? inCallSpan(call.metadata, run) : run()).then(
+    (runtime.tracing ? runtime.tracing.inCallSpan(call.metadata, run) : run()).then(
       (response) => {
         scope.finish();
         callback(null, response);
@@ -73,7 +72,11 @@ export function serverStreaming<Req, Res>(
   return (call) => {
     const scope = openCallScope(call, runtime, { streaming: true });
     const run = async () => writeAll(call, handler(call.request, scope), scope.signal, sendBuffer);
-    finishStream(call, runtime.tracing ? inCallSpan(call.metadata, run) : run(), scope);
+    finishStream(
+      call,
+      runtime.tracing ? runtime.tracing.inCallSpan(call.metadata, run) : run(),
+      scope,
+    );
   };
 }
 
@@ -90,7 +93,11 @@ export function bidiStreaming<Req, Res>(
     const scope = openCallScope(call, runtime, { streaming: true });
     const { signal } = scope;
     const run = async () => writeAll(call, handler(readRequests(call, signal), scope), signal);
-    finishStream(call, runtime.tracing ? inCallSpan(call.metadata, run) : run(), scope);
+    finishStream(
+      call,
+      runtime.tracing ? runtime.tracing.inCallSpan(call.metadata, run) : run(),
+      scope,
+    );
   };
 }
 

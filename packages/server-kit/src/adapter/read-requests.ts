@@ -25,7 +25,7 @@ const READ_AHEAD = 16;
  *
  * Written out rather than as an async generator: a request that has arrived is handed over in
  * one resolved promise, and one the reader waits for resolves its `next()` directly, where the
- * generator took three more promise reactions a request (bench/results/NOTES.md §8).
+ * generator took three more promise reactions a request (bench/results/NOTES.md §10).
  */
 export function readRequests<T>(
   call: MessageSource<T>,

@@ -31,7 +31,7 @@ export function writeAll<T>(
   const iterator = source[Symbol.asyncIterator]();
   // Callbacks rather than an async loop: one promise reaction per message (the iterator's), where
   // awaiting each `next()` behind an abortable wrapper took three; every message of every stream
-  // goes through here (bench/results/NOTES.md §8). One abort listener for the whole call: adding
+  // goes through here (bench/results/NOTES.md §10). One abort listener for the whole call: adding
   // and removing one per message was measurable on streams (NOTES.md §5).
   return new Promise<void>((resolve, reject) => {
     let settled = false;

@@ -1,12 +1,17 @@
+import { createRequire } from "node:module";
+import { isatty } from "node:tty";
 import pino, { type DestinationStream, type Logger } from "pino";
-import pretty from "pino-pretty";
 import type { LogLevel } from "../config/server-options.js";
+import { batchedStdout } from "./turn-batched-destination.js";
 
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {
   readonly name: string;
   readonly level: LogLevel;
-  /** Where lines go; default stdout, human-readable when stdout is a terminal, JSON otherwise. */
+  /**
+   * Where lines go; default stdout: human-readable and written line by line when stdout is a
+   * terminal, else JSON written once per event-loop turn (`TurnBatchedDestination`).
+   */
   readonly destination?: DestinationStream;
 }
 
@@ -16,9 +21,13 @@ export interface LoggerOptions {
  */
 export function createLogger({ name, level, destination }: LoggerOptions): Logger {
   const stream =
-    destination ??
-    (process.stdout.isTTY
-      ? pretty({ colorize: true, sync: true })
-      : pino.destination({ fd: 1, sync: true }));
+    destination ?? (isatty(1) ? loadPretty()({ colorize: true, sync: true }) : batchedStdout());
   return pino({ name, level, base: { pid: process.pid } }, stream);
+}
+
+/** pino-pretty, loaded only for a terminal: a server writing JSON never pays for it. */
+function loadPretty(): typeof import("pino-pretty") {
+  // pino-pretty is CommonJS (`module.exports = build`): `require` loads it synchronously, here,
+  // the first time a logger writes to a terminal.
+  return createRequire(import.meta.url)("pino-pretty");
 }

@@ -19,11 +19,11 @@ export interface Security {
 }
 
 /**
- * Reads certificates, keys and token files named in `config`. Throws {@link ConfigError} for a
- * missing file or an inconsistent combination, so a misconfigured server never starts.
+ * Reads certificates, keys and token files named in `config`. Rejects with {@link ConfigError}
+ * for a missing file or an inconsistent combination, so a misconfigured server never starts.
  */
-export function loadSecurity(config: SecurityConfig): Security {
-  return { ...loadTls(config), authenticator: loadAuthenticator(config) };
+export async function loadSecurity(config: SecurityConfig): Promise<Security> {
+  return { ...loadTls(config), authenticator: await loadAuthenticator(config) };
 }
 
 function loadTls(config: SecurityConfig): Pick<Security, "credentials" | "tls"> {

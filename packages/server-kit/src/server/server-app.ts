@@ -6,8 +6,6 @@ import {
   type ServiceDefinition,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { trace } from "@opentelemetry/api";
-import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { AdapterRuntime } from "../adapter/call-scope.js";
@@ -18,9 +16,8 @@ import type { HostPort } from "../config/parsers.js";
 import { refuseInvalidRequests } from "../decoding/refuse-invalid-requests.js";
 import { strictService } from "../decoding/strict-service.js";
 import { type MetricsEndpoint, startMetricsEndpoint } from "../telemetry/metrics-endpoint.js";
-import { createServerMetrics } from "../telemetry/server-metrics.js";
 import { tracingStarted } from "../telemetry/trace-sdk.js";
-import { tracingInterceptor } from "../telemetry/tracing-interceptor.js";
+import { HealthStatuses } from "./health-service.js";
 import { accessLogInterceptor } from "./interceptors.js";
 import { addReflection } from "./reflection.js";
 import { loadSecurity, type SecurityConfig } from "./security.js";
@@ -110,22 +107,32 @@ export interface ServerAppOptions {
   readonly tracing?: boolean;
 }
 
-/** Creates (but does not bind) a server. Throws `ConfigError` for bad TLS or auth settings. */
-export function createServerApp({
+/**
+ * Creates (but does not bind) a server. Rejects with `ConfigError` for bad TLS or auth settings.
+ * What only some servers use (the JWT library, prom-client, OpenTelemetry) is loaded only when
+ * the settings ask for it, so that a server without them starts sooner.
+ */
+export async function createServerApp({
   config,
   log,
   onShutdown,
   tracing = tracingStarted(),
-}: ServerAppOptions): ServerApp {
-  const security = loadSecurity(config);
-  const metrics = config.metricsAddress === undefined ? undefined : createServerMetrics();
+}: ServerAppOptions): Promise<ServerApp> {
+  const security = await loadSecurity(config);
+  const metrics =
+    config.metricsAddress === undefined
+      ? undefined
+      : (await import("../telemetry/server-metrics.js")).createServerMetrics();
+  const callTracing = tracing
+    ? (await import("../telemetry/tracing-interceptor.js")).serverTracing()
+    : undefined;
   const interceptors: ServerInterceptor[] = [];
   // grpc-js applies interceptors so that later ones wrap earlier ones: an earlier one sees each
   // incoming event first and each outgoing one last. Metrics first, so that every refusal of the
   // ones after it is counted; then tracing, so that the span exists when the access log writes
   // its line (and ends after it).
   if (metrics !== undefined) interceptors.push(metrics.interceptor);
-  if (tracing) interceptors.push(tracingInterceptor(trace.getTracer("@fibchat/server-kit")));
+  if (callTracing !== undefined) interceptors.push(callTracing.interceptor);
   // Below info level there is no access log to write, so no interceptor to pay for on every call.
   if (log.isLevelEnabled("info")) interceptors.push(accessLogInterceptor(log));
   const requiredScopes = new Map<string, Scope>();
@@ -161,7 +168,8 @@ export function createServerApp({
       server.addService(strictService(definition), implementation);
     },
   };
-  const health = new HealthImplementation({ "": "NOT_SERVING" });
+  const health = new HealthStatuses();
+  health.set("", "NOT_SERVING");
   const serviceNames: string[] = [];
   let listening = false;
   let serving = true;
@@ -171,7 +179,7 @@ export function createServerApp({
   const reportHealth = () => {
     const state =
       listening && serving && !shutdownController.signal.aborted ? "SERVING" : "NOT_SERVING";
-    for (const name of ["", ...serviceNames]) health.setStatus(name, state);
+    for (const name of ["", ...serviceNames]) health.set(name, state);
   };
 
   return {
@@ -181,7 +189,7 @@ export function createServerApp({
       log,
       shutdownSignal: shutdownController.signal,
       authenticates: security.authenticator !== undefined,
-      tracing,
+      tracing: callTracing?.tracing,
     },
     addService(definition, implementation, scopes) {
       services.addService(definition, implementation);
@@ -193,8 +201,9 @@ export function createServerApp({
       reportHealth();
     },
     async listen() {
-      health.addToServer(services);
-      if (config.reflection) addReflection(services, [...serviceNames, "grpc.health.v1.Health"]);
+      services.addService(health.definition, health.implementation());
+      if (config.reflection)
+        await addReflection(services, [...serviceNames, "grpc.health.v1.Health"]);
       // The listening and metrics lines are the server's interface to scripts and tests (they
       // name the ports of `--port 0`), so they are written at any level but silent.
       const announce =

@@ -1,5 +1,5 @@
 import type { Metadata } from "@grpc/grpc-js";
-import { context, type Span, trace } from "@opentelemetry/api";
+import type { Span } from "@opentelemetry/api";
 
 // Keyed by the call's metadata object, as the principal is (auth/principal.ts): the one object
 // every interceptor and the handler of a call share.
@@ -13,13 +13,4 @@ export function attachSpan(metadata: Metadata, span: Span): void {
 /** The SERVER span of a call, when the tracing interceptor made one. */
 export function spanOf(metadata: Metadata): Span | undefined {
   return spans.get(metadata);
-}
-
-/**
- * Runs `run` with the call's span as the active one, so that spans the handler starts (a store
- * write) become its children; runs it as it is when the call has no span.
- */
-export function inCallSpan<T>(metadata: Metadata, run: () => T): T {
-  const span = spans.get(metadata);
-  return span === undefined ? run() : context.with(trace.setSpan(context.active(), span), run);
 }

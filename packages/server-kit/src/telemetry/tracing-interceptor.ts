@@ -1,14 +1,22 @@
-import { ServerInterceptingCall, type ServerInterceptor, status } from "@grpc/grpc-js";
 import {
+  type Metadata,
+  ServerInterceptingCall,
+  type ServerInterceptor,
+  status,
+} from "@grpc/grpc-js";
+import {
+  context,
   propagation,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
   SpanStatusCode,
   type Tracer,
+  trace,
 } from "@opentelemetry/api";
+import type { CallTracing } from "../adapter/call-scope.js";
 import { cancelledCode } from "../server/cancelled-code.js";
-import { attachSpan } from "./call-span.js";
+import { attachSpan, spanOf } from "./call-span.js";
 import { metadataGetter } from "./metadata-carrier.js";
 
 /**
@@ -74,5 +82,26 @@ export function tracingInterceptor(tracer: Tracer): ServerInterceptor {
         next(statusObject);
       },
     });
+  };
+}
+
+/**
+ * Runs `run` with the call's span as the active one, so that spans the handler starts (a store
+ * write) become its children; runs it as it is when the call has no span.
+ */
+export function inCallSpan<T>(metadata: Metadata, run: () => T): T {
+  const span = spanOf(metadata);
+  return span === undefined ? run() : context.with(trace.setSpan(context.active(), span), run);
+}
+
+/**
+ * What a server that traces its calls installs: the interceptor that opens each call's span, and
+ * the adapter's way of running handlers inside it. The tracer comes from the globally registered
+ * provider (`startTracingFromEnv`).
+ */
+export function serverTracing(): { interceptor: ServerInterceptor; tracing: CallTracing } {
+  return {
+    interceptor: tracingInterceptor(trace.getTracer("@fibchat/server-kit")),
+    tracing: { inCallSpan },
   };
 }

@@ -21,7 +21,7 @@ export async function startApp(
     ...defaultsOf(serverOptions("TEST", 0), { port: 0, shutdownGraceMs: 2_000 }),
     ...overrides,
   };
-  const app = createServerApp({ config, log: logs.logger });
+  const app = await createServerApp({ config, log: logs.logger });
   register(app);
   const { address } = await app.listen();
   return { app, logs, address };

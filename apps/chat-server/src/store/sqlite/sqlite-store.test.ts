@@ -5,7 +5,11 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { describeMessageStoreContract } from "../../test-support/message-store-contract.js";
 import { describeRetentionContract } from "../../test-support/retention-contract.js";
 import type { RetainingStore } from "../message-retention.js";
-import type { CommittedBatch, MessageStore } from "../message-store.js";
+import {
+  type CommittedBatch,
+  type MessageStore,
+  MessageStoreUnavailableError,
+} from "../message-store.js";
 import {
   defaultSqliteDriver,
   openSqlite,
@@ -14,6 +18,8 @@ import {
 } from "./sqlite-connection.js";
 import { readSchemaVersion, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
 import { createSqliteStore } from "./sqlite-store.js";
+import { MAX_BATCH } from "./sqlite-write-queue.js";
+import { type SqliteWriter, startSqliteWriter } from "./sqlite-writer.js";
 
 const root = mkdtempSync(join(tmpdir(), "chat-server-sqlite-"));
 let files = 0;
@@ -142,6 +148,20 @@ describe.each(drivers)("createSqliteStore on %s", (driver) => {
     ]);
   });
 
+  it(`commits at most ${MAX_BATCH} appends in one transaction`, async () => {
+    const commits: CommittedBatch[] = [];
+    const store = open(freshPath(), commits);
+    const appended = await Promise.all(
+      Array.from({ length: MAX_BATCH + 88 }, (_, index) =>
+        store.append({ room: "r", author: "ada", text: `${index}`, clientMessageId: "" }),
+      ),
+    );
+    expect(commits.map(({ appends }) => appends)).toEqual([MAX_BATCH, 88]);
+    expect(appended.map(({ message }) => message.id)).toEqual(
+      Array.from({ length: MAX_BATCH + 88 }, (_, index) => BigInt(index + 1)),
+    );
+  });
+
   it("rejects every append of a failed transaction and stores none of them", async () => {
     const path = freshPath();
     const commits: CommittedBatch[] = [];
@@ -171,5 +191,41 @@ describe.each(drivers)("createSqliteStore on %s", (driver) => {
     });
     expect(next.message.id).toBe(1n);
     expect(notified).toEqual([1n]);
+  });
+
+  it("fails every waiting append, acks none, and turns unavailable when the writer thread dies", async () => {
+    let writer: SqliteWriter | undefined;
+    const errors: unknown[] = [];
+    const store = createSqliteStore({
+      path: freshPath(),
+      driver,
+      onError: (error) => errors.push(error),
+      startWriter: (options) => {
+        writer = startSqliteWriter(options);
+        return writer;
+      },
+    });
+    opened.push(store);
+    const availability: boolean[] = [];
+    store.watchAvailability((available) => availability.push(available));
+    await store.append({ room: "r", author: "ada", text: "kept", clientMessageId: "" });
+
+    const waiting = ["lost 1", "lost 2"].map((text) =>
+      store.append({ room: "r", author: "ada", text, clientMessageId: "" }),
+    );
+    await writer?.terminate();
+    for (const outcome of await Promise.allSettled(waiting)) {
+      expect(outcome).toMatchObject({ status: "rejected" });
+      if (outcome.status === "rejected") {
+        expect(outcome.reason).toBeInstanceOf(MessageStoreUnavailableError);
+      }
+    }
+    await expect(
+      store.append({ room: "r", author: "ada", text: "later", clientMessageId: "" }),
+    ).rejects.toBeInstanceOf(MessageStoreUnavailableError);
+    expect(availability).toEqual([true, false]);
+    expect(errors).toEqual([expect.any(MessageStoreUnavailableError)]);
+    // Reads run on their own connection and go on working.
+    expect((await store.readAfter("r", 0n, 10)).map(({ text }) => text)).toEqual(["kept"]);
   });
 });

@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { createAvailability } from "../availability.js";
 import { createListenerSet } from "../listener-set.js";
 import type { RetainingStore } from "../message-retention.js";
 import {
@@ -7,36 +8,29 @@ import {
   type AppendResult,
   assertReadLimit,
   type CommittedBatch,
-  type MessageStore,
   MessageStoreClosedError,
+  MessageStoreUnavailableError,
 } from "../message-store.js";
-import { openSqlite, type SqliteDriver } from "./sqlite-connection.js";
+import { defaultSqliteDriver, openSqlite, type SqliteDriver } from "./sqlite-connection.js";
 import { createSqliteRetention } from "./sqlite-retention.js";
 import { decodeMessage, integerColumn, MESSAGE_COLUMNS } from "./sqlite-rows.js";
 import { migrate } from "./sqlite-schema.js";
-import { inTransaction } from "./sqlite-transaction.js";
+import { MAX_BATCH } from "./sqlite-write-queue.js";
+import { type SqliteWriter, type SqliteWriterOptions, startSqliteWriter } from "./sqlite-writer.js";
 
 /** How to open a {@link createSqliteStore} store. */
 export interface SqliteStoreOptions {
   /** The database file; missing parent directories are created. */
   readonly path: string;
-  /** Called after each transaction commits and its appends resolve: for metrics and tests. */
+  /** Called as each transaction has committed, just before its appends resolve (metrics, tests). */
   readonly onCommit?: (batch: CommittedBatch) => void;
+  /** Called once if the writer thread dies; the store is unavailable from then on. */
+  readonly onError?: (error: MessageStoreUnavailableError) => void;
   /** The driver; by default `node:sqlite` where this Node has it, else `libsql`. */
   readonly driver?: SqliteDriver;
+  /** Starts the writer thread; tests replace it to reach the thread. */
+  readonly startWriter?: (options: SqliteWriterOptions) => SqliteWriter;
 }
-
-interface PendingAppend {
-  readonly input: AppendInput;
-  readonly resolve: (result: AppendResult) => void;
-  readonly reject: (error: unknown) => void;
-}
-
-/** How long appends may wait to share a transaction (group commit). */
-const GROUP_COMMIT_WINDOW_MS = 1;
-
-/** Appends committed in one transaction at most; a full batch is committed at once. */
-const MAX_BATCH = 512;
 
 // SQLite stores integers as signed 64-bit; no id can exceed this.
 const INT64_MAX = 2n ** 63n - 1n;
@@ -47,46 +41,53 @@ const INT64_MAX = 2n ** 63n - 1n;
  *
  * An append resolves only after its transaction is committed and fsynced:
  * the message survives `kill -9` and, on storage that honours fsync, an OS
- * crash or a power cut. Appends made in the same event-loop turn share one
- * transaction (group commit); if it fails, all of them reject and none is
- * stored.
+ * crash or a power cut. Writes run on a thread of their own
+ * (`sqlite-writer.ts`), one transaction at a time, so the fsync never blocks
+ * the event loop; the appends of one event-loop turn travel together, and all
+ * that reach the thread while a transaction commits share the next one
+ * (group commit). If a transaction fails, all of its appends reject and none
+ * is stored. Reads run
+ * on the event loop on a connection of their own: WAL lets them see every
+ * committed transaction without waiting for the writer.
+ *
+ * If the writer thread dies, every append waiting on it rejects with a
+ * {@link MessageStoreUnavailableError}, the store reports itself unavailable
+ * for good, and later writes reject the same way: the process should be
+ * restarted (its health check says NOT_SERVING).
  *
  * A file belongs to one server instance: `subscribe` sees only appends made
  * through this store, since SQLite cannot notify other connections.
  */
-export function createSqliteStore({ path, onCommit, driver }: SqliteStoreOptions): RetainingStore {
+export function createSqliteStore({
+  path,
+  onCommit,
+  onError,
+  driver = defaultSqliteDriver(),
+  startWriter = startSqliteWriter,
+}: SqliteStoreOptions): RetainingStore {
   mkdirSync(dirname(path), { recursive: true });
   const db = openSqlite(path, driver);
+  let writer: SqliteWriter;
   try {
     db.exec("PRAGMA journal_mode = WAL");
     // In WAL mode NORMAL already survives kill -9 (a commit is in the OS page
     // cache), but it fsyncs only at checkpoints, so an OS crash or power cut
     // can lose acknowledged messages. FULL fsyncs the WAL at every commit;
-    // group commit spreads that cost over every append in the batch.
+    // group commit spreads that cost over every append in the batch. The
+    // writer thread sets it on its own connection; here it covers migrations.
     db.exec("PRAGMA synchronous = FULL");
     // Another writer (an operator's `sqlite3` shell) may hold the lock briefly: wait up to a
-    // second for it rather than fail the batch at once.
+    // second for it rather than fail at once.
     db.exec("PRAGMA busy_timeout = 1000");
+    // Migrations run here, before the writer starts, so a file that cannot be used fails the
+    // start-up with its reason (open-store.ts turns it into exit code 2).
     migrate(db, path);
+    writer = startWriter({ path, driver, onCommitted, onLost });
   } catch (error) {
     db.close();
     throw error;
   }
 
-  // Repeating the index's `<> ''` lets the planner use the partial index:
-  // SQLite uses one only when the query's WHERE implies the index's.
-  const selectOriginal = db.prepare(
-    `SELECT ${MESSAGE_COLUMNS} FROM messages
-     WHERE room = ? AND author = ? AND client_message_id = ? AND client_message_id <> ''`,
-  );
-  const claimNextId = db.prepare(
-    `INSERT INTO rooms (room, last_id) VALUES (?, 1)
-     ON CONFLICT (room) DO UPDATE SET last_id = last_id + 1
-     RETURNING last_id`,
-  );
-  const insertMessage = db.prepare(
-    `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`,
-  );
   const selectAfter = db.prepare(
     `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room = ? AND id > ? ORDER BY id LIMIT ?`,
   );
@@ -95,50 +96,28 @@ export function createSqliteStore({ path, onCommit, driver }: SqliteStoreOptions
     COUNT(*) AS room_count FROM rooms WHERE last_id > removed_through`;
   const selectStats = db.prepare(countsOf);
   const selectRoomStats = db.prepare(`${countsOf} AND room = ?`);
-  const retention = createSqliteRetention(db);
-
-  function appendOne(input: AppendInput): AppendResult {
-    if (input.clientMessageId !== "") {
-      // Inside the batch's transaction, so this also finds an original appended earlier in the same batch.
-      const original = selectOriginal.get(input.room, input.author, input.clientMessageId);
-      if (original !== undefined) return { message: decodeMessage(original), duplicate: true };
-    }
-    const id = integerColumn(claimNextId.get(input.room), "last_id");
-    const sentAt = new Date();
-    const { room, author, text, clientMessageId } = input;
-    insertMessage.run(room, id, author, text, sentAt.getTime(), clientMessageId);
-    return { message: { room, id, author, text, sentAt, clientMessageId }, duplicate: false };
-  }
-
-  const commitBatch = (batch: readonly PendingAppend[]) =>
-    inTransaction(db, () => batch.map((append) => ({ append, result: appendOne(append.input) })));
+  // Only the reads: trimRoom writes, so it goes to the writer thread.
+  const retentionReads = createSqliteRetention(db);
 
   const listeners = createListenerSet();
-  let pending: PendingAppend[] = [];
-  let scheduledFlush: NodeJS.Timeout | undefined;
+  const availability = createAvailability(true);
+  let turn: { inputs: AppendInput[]; committed: Promise<readonly AppendResult[]> } | undefined;
+  let sending: Promise<unknown> = Promise.resolve();
   let closed = false;
 
-  function flush(): void {
-    if (scheduledFlush !== undefined) clearTimeout(scheduledFlush);
-    scheduledFlush = undefined;
-    const batch = pending;
-    pending = [];
-    let answered: ReturnType<typeof commitBatch>;
-    const startedAt = performance.now();
-    try {
-      answered = commitBatch(batch);
-    } catch (error) {
-      for (const append of batch) append.reject(error);
-      return;
-    }
+  function onCommitted(results: readonly AppendResult[], seconds: number): void {
     let stored = 0;
-    for (const { result } of answered) {
+    for (const result of results) {
       if (result.duplicate) continue;
       stored++;
       listeners.emit(result.message);
     }
-    for (const { append, result } of answered) append.resolve(result);
-    onCommit?.({ appends: batch.length, stored, seconds: (performance.now() - startedAt) / 1000 });
+    onCommit?.({ appends: results.length, stored, seconds });
+  }
+
+  function onLost(error: MessageStoreUnavailableError): void {
+    availability.set(false);
+    onError?.(error);
   }
 
   function assertOpen(): void {
@@ -148,15 +127,25 @@ export function createSqliteStore({ path, onCommit, driver }: SqliteStoreOptions
   return {
     append(input) {
       if (closed) return Promise.reject(new MessageStoreClosedError());
-      return new Promise((resolve, reject) => {
-        pending.push({ input, resolve, reject });
-        // A batch collects for up to GROUP_COMMIT_WINDOW_MS. One turn of the
-        // event loop is not enough: a grpc-js client writes each message of a
-        // stream in its own socket write, so a session's posts arrive one per
-        // turn, and flushing per turn commits (and fsyncs) one post at a time
-        // (strace in bench/results/NOTES.md). A millisecond is below one fsync.
-        if (pending.length >= MAX_BATCH) flush();
-        else scheduledFlush ??= setTimeout(flush, GROUP_COMMIT_WINDOW_MS);
+      if (!availability.current) return Promise.reject(new MessageStoreUnavailableError());
+      // The appends of one turn go to the writer in one message, at the end of the turn.
+      if (turn === undefined) {
+        const inputs: AppendInput[] = [];
+        const committed = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+          if (turn?.inputs === inputs) turn = undefined;
+          return writer.commit(inputs);
+        });
+        turn = { inputs, committed };
+        sending = committed.catch(() => {});
+      }
+      const index = turn.inputs.push(input) - 1;
+      const current = turn;
+      // A full request goes as it is; later appends of this turn start the next one.
+      if (current.inputs.length >= MAX_BATCH) turn = undefined;
+      return current.committed.then((results) => {
+        const result = results[index];
+        if (result === undefined) throw new Error("the SQLite writer answered fewer appends");
+        return result;
       });
     },
 
@@ -178,32 +167,33 @@ export function createSqliteStore({ path, onCommit, driver }: SqliteStoreOptions
 
     async roomsWithMessages() {
       assertOpen();
-      return retention.roomsWithMessages();
+      return retentionReads.roomsWithMessages();
     },
     async trimRoom(room, policy, now, limit) {
       assertOpen();
-      return retention.trimRoom(room, policy, now, limit);
+      return writer.trimRoom(room, policy, now, limit);
     },
     async idRange(room) {
       assertOpen();
-      return retention.idRange(room);
+      return retentionReads.idRange(room);
     },
-    subscribe(listener) {
+    subscribe(listener, room) {
       assertOpen();
-      return listeners.add(listener);
+      return listeners.add(listener, room);
     },
 
     watchAvailability(listener) {
       assertOpen();
-      // A local file has no connection to lose: it is always reachable.
-      listener(true);
-      return () => {};
+      return availability.watch(listener);
     },
 
     async close() {
       if (closed) return;
       closed = true;
-      if (scheduledFlush !== undefined) flush();
+      // Drain: every append accepted so far reaches the writer, which answers it before it ends.
+      await sending;
+      await writer.close();
+      availability.clear();
       db.close();
     },
   };

@@ -1,0 +1,132 @@
+import type {
+  ChatServiceClient,
+  ListMembersResponse,
+  ListRoomsResponse,
+  SendAndReceiveMessageResponse,
+} from "@fibchat/contracts/chat/v1";
+import { createLogCapture } from "@fibchat/server-kit/testing";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { openStorage } from "./open-storage.js";
+import { parseStoreLocation } from "./store-location.js";
+import {
+  type ChatFixture,
+  getStats,
+  openSession,
+  readMessages,
+  startChat,
+  type TestSession,
+  waitUntil,
+} from "./test-support/chat-fixture.js";
+import { describePresenceContract } from "./test-support/presence-contract.js";
+import {
+  describeWithRedisCluster,
+  startRedisCluster,
+  type TestCluster,
+} from "./test-support/redis-cluster.js";
+
+const ROOMS = Array.from({ length: 50 }, (_, index) => `room-${index}`);
+
+const byText = (text: string) => (e: SendAndReceiveMessageResponse) =>
+  e.event?.$case === "message" && e.event.value.text === text;
+const joinedEvent = (author: string) => (e: SendAndReceiveMessageResponse) =>
+  e.event?.$case === "memberJoined" && e.event.value.author === author;
+const leftEvent = (author: string) => (e: SendAndReceiveMessageResponse) =>
+  e.event?.$case === "memberLeft" && e.event.value.author === author;
+
+function listMembers(client: ChatServiceClient, room: string): Promise<string[]> {
+  return new Promise((resolve, reject) =>
+    client.listMembers({ room }, (e, r: ListMembersResponse) =>
+      e ? reject(e) : resolve(r.members.map(({ author }) => author).sort()),
+    ),
+  );
+}
+
+function listRooms(client: ChatServiceClient): Promise<ListRoomsResponse> {
+  return new Promise((resolve, reject) =>
+    client.listRooms({ pageSize: 0, pageToken: "" }, (e, r) => (e ? reject(e) : resolve(r))),
+  );
+}
+
+describeWithRedisCluster(
+  "two chat servers, 50 rooms on a Redis Cluster",
+  { timeout: 60_000 },
+  () => {
+    let cluster: TestCluster;
+    const servers: ChatFixture[] = [];
+    const sessions: TestSession[] = [];
+    beforeAll(async () => {
+      cluster = await startRedisCluster();
+    }, 60_000);
+    afterEach(async () => {
+      for (const session of sessions.splice(0)) session.cancel();
+      await Promise.all(servers.splice(0).map((server) => server.stop()));
+    });
+    afterAll(() => cluster?.stop());
+
+    let namespaces = 0;
+    describePresenceContract("Redis Cluster", () =>
+      openStorage(parseStoreLocation(cluster.url), createLogCapture().logger, {
+        presenceTtlMs: 15_000,
+        redisNamespace: `presence-${++namespaces}:`,
+      }),
+    );
+
+    it("deliver across instances, share presence and room listings, and retain per room", async () => {
+      const masters = new Set(
+        await Promise.all(ROOMS.map((room) => cluster.masterOf(`fibchat:{${room}}:messages`))),
+      );
+      expect(masters.size).toBe(3);
+      const a = await startChat({ store: cluster.url });
+      const b = await startChat({
+        store: cluster.url,
+        retainMessages: 1,
+        retentionInterval: 100,
+      });
+      servers.push(a, b);
+      const open = (server: ChatFixture, room: string, author: string) => {
+        const session = openSession(server.client, {
+          room,
+          author,
+          replayAfterId: 0n,
+          confirmJoin: true,
+          presenceEvents: true,
+        });
+        sessions.push(session);
+        return session;
+      };
+
+      const onA = ROOMS.map((room) => open(a, room, "ada"));
+      const onB = ROOMS.map((room) => open(b, room, "bob"));
+      await Promise.all(
+        [...onA, ...onB].map((session) => session.waitFor((e) => e.event?.$case === "joined")),
+      );
+      ROOMS.forEach((room, index) => {
+        onB[index]?.post(`bob in ${room}`);
+        onA[index]?.post(`ada in ${room}`);
+      });
+      // Each instance delivers what the other stored, in every room, on every shard.
+      await Promise.all([
+        ...ROOMS.map((room, index) => onA[index]?.waitFor(byText(`bob in ${room}`))),
+        ...ROOMS.map((room, index) => onB[index]?.waitFor(byText(`ada in ${room}`))),
+      ]);
+
+      // Presence: each instance lists both; a join and a leave on B reach A's session as events.
+      expect(await listMembers(a.client, "room-7")).toEqual(["ada", "bob"]);
+      expect(await listMembers(b.client, "room-7")).toEqual(["ada", "bob"]);
+      const carol = open(b, "room-7", "carol");
+      await onA[7]?.waitFor(joinedEvent("carol"));
+      await carol.end();
+      await onA[7]?.waitFor(leftEvent("carol"));
+
+      const listed = await listRooms(a.client);
+      expect(listed.rooms.map(({ room }) => room)).toEqual([...ROOMS].sort());
+      expect(listed.rooms.every(({ memberCount }) => memberCount === 2)).toBe(true);
+
+      // B's retention keeps the newest message of every room, whichever shard holds it.
+      await waitUntil(async () => (await getStats(a.client)).messageCount === 50n);
+      expect(await getStats(a.client)).toMatchObject({ messageCount: 50n, roomCount: 50 });
+      const kept = await readMessages(a.client, { room: "room-3", afterId: 0n, limit: 0 });
+      expect(kept.map(({ id }) => id)).toEqual([2n]);
+    });
+  },
+);
