@@ -49,7 +49,12 @@ try {
   const context = {
     mode: options.mode,
     load,
-    servers: serverCatalog(scratchDir, options.profile ? profileArgs : [], options.before),
+    servers: serverCatalog(
+      scratchDir,
+      options.profile ? profileArgs : [],
+      options.before,
+      options.beforeChat,
+    ),
     log,
   };
   const startedAt = new Date().toISOString();

@@ -19,6 +19,11 @@ export interface BenchOptions {
    * one in the streaming and deep-stream scenarios: before/after in one run.
    */
   readonly before: string | undefined;
+  /**
+   * A built chat server of another commit (its `dist/main.js`), measured with the memory store
+   * beside the current one in the chat, fan-out and fan-out-rate scenarios.
+   */
+  readonly beforeChat: string | undefined;
 }
 
 /** The committed results, `bench/results`: only a full run writes there unless told. */
@@ -27,15 +32,19 @@ const RESULTS_DIR = fileURLToPath(new URL("../results", import.meta.url));
 const QUICK_RESULTS_DIR = fileURLToPath(new URL("../results/tmp", import.meta.url));
 
 /** The usage text of `--help`. */
-export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--only ID,ID…] [--profile] [--no-h2load]
+export const USAGE = `Usage: pnpm bench [--quick] [--out DIR] [--only ID,ID…] [--before JS] [--before-chat JS]
+                  [--profile] [--no-h2load]
 
   --quick      each scenario for a second or two (CI); the numbers are not comparable
   --out DIR    where to write latest.md, latest.json and the charts
                (default bench/results, or bench/results/tmp with --quick)
   --only IDS   run only these scenarios: unary, streaming, deep-stream, client, auth, chat,
-               cluster, fan-out, memory, startup
+               cluster, fan-out, fan-out-rate, memory, startup
   --before JS  also measure this Fibonacci server (e.g. another commit's
                apps/fibonacci-server/dist/main.js) in streaming and deep-stream, as "fibchat before"
+  --before-chat JS  also measure this chat server (another commit's
+               apps/chat-server/dist/main.js, memory store) in chat, fan-out and
+               fan-out-rate, as "fibchat before (memory)"
   --profile    run fibchat's servers with --cpu-prof; profiles go to DIR/profiles
   --no-h2load  generate unary and streaming load with grpc-js agents even if h2load is installed
 `;
@@ -52,6 +61,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | "help
       profile: { type: "boolean", default: false },
       h2load: { type: "boolean", default: true },
       before: { type: "string" },
+      "before-chat": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -63,5 +73,6 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | "help
     profile: values.profile,
     h2load: values.h2load,
     before: values.before === undefined ? undefined : resolve(values.before),
+    beforeChat: values["before-chat"] === undefined ? undefined : resolve(values["before-chat"]),
   };
 }

@@ -16,6 +16,8 @@ export interface ServerCatalog {
   fibonacci(logLevel?: "warn" | "info", options?: { readonly metrics?: boolean }): ServerSpec;
   /** fibchat's chat server; each `sqlite` spec opens a fresh database file. */
   chat(store: "memory" | "sqlite", logLevel?: "warn" | "info"): ServerSpec;
+  /** The chat server given by `--before-chat` (another commit's build), memory store, if any. */
+  readonly chatBefore: ServerSpec | undefined;
   /** The Fibonacci server given by `--before` (another commit's build), if any. */
   readonly fibonacciBefore: ServerSpec | undefined;
   /** The bare grpc-js Fibonacci baseline. */
@@ -29,16 +31,31 @@ const BASELINE_MAIN = fileURLToPath(new URL("./baseline/main.js", import.meta.ur
 /**
  * Server specs. `scratchDir` holds the SQLite files; `nodeArgs` are added to fibchat's servers
  * only (e.g. `--cpu-prof`), since they are the ones under study. `beforeMain` is the script of
- * the `--before` Fibonacci server.
+ * the `--before` Fibonacci server, `beforeChatMain` that of the `--before-chat` chat server.
  */
 export function serverCatalog(
   scratchDir: string,
   nodeArgs: readonly string[] = [],
   beforeMain?: string,
+  beforeChatMain?: string,
 ): ServerCatalog {
   const fibonacciMain = binOf("@fibchat/fibonacci-server");
   const chatMain = binOf("@fibchat/chat-server");
   let databases = 0;
+  const chatArgs = (store: "memory" | "sqlite", logLevel: "warn" | "info") => [
+    "--log-level",
+    logLevel,
+    "--max-queue",
+    String(CHAT_MAX_QUEUE),
+    // Limits off: the scenarios pipeline thousands of posts and open 100+ sessions from one
+    // address, and measure the server, not its protection against one client.
+    "--post-rate",
+    "0",
+    "--max-sessions-per-user",
+    "0",
+    "--store",
+    store === "memory" ? "memory" : `sqlite:${join(scratchDir, `chat-${++databases}.sqlite`)}`,
+  ];
   return {
     fibonacci: (logLevel = "warn", { metrics = false } = {}) => ({
       name: `fibchat${logLevel === "warn" ? "" : " (log info)"}${metrics ? " (metrics on)" : ""}`,
@@ -50,21 +67,17 @@ export function serverCatalog(
       name: `fibchat (${store})`,
       main: chatMain,
       nodeArgs,
-      args: [
-        "--log-level",
-        logLevel,
-        "--max-queue",
-        String(CHAT_MAX_QUEUE),
-        // Limits off: the scenarios pipeline thousands of posts and open 100+ sessions from one
-        // address, and measure the server, not its protection against one client.
-        "--post-rate",
-        "0",
-        "--max-sessions-per-user",
-        "0",
-        "--store",
-        store === "memory" ? "memory" : `sqlite:${join(scratchDir, `chat-${++databases}.sqlite`)}`,
-      ],
+      args: chatArgs(store, logLevel),
     }),
+    chatBefore:
+      beforeChatMain === undefined
+        ? undefined
+        : {
+            name: "fibchat before (memory)",
+            main: beforeChatMain,
+            nodeArgs,
+            args: chatArgs("memory", "warn"),
+          },
     fibonacciBefore:
       beforeMain === undefined
         ? undefined

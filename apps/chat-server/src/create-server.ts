@@ -1,6 +1,6 @@
-import { ChatServiceService } from "@fibchat/contracts/chat/v1";
 import { type ConfigOf, createServerApp, type Logger, type ServerApp } from "@fibchat/server-kit";
 import type { chatServerOptions } from "./chat-options.js";
+import { chatServiceDefinition } from "./chat-service-definition.js";
 import { openStorage } from "./open-storage.js";
 import type { PresenceRegistry } from "./presence/index.js";
 import { describeRetention, retentionPolicyOf } from "./retention-policy.js";
@@ -91,8 +91,10 @@ export async function createChatServer(
       await storage.close();
     },
   });
+  // Sessions share the response of each stored message they deliver: encoded once per room.
+  const { definition, sessionResponses } = chatServiceDefinition();
   app.addService(
-    ChatServiceService,
+    definition,
     createChatService({
       store: app.runtime.tracing ? tracedStore(store, config.store.kind) : store,
       sessions,
@@ -104,6 +106,7 @@ export async function createChatServer(
       limits,
       presence,
       rooms,
+      sessionResponses,
     }),
     // A session receives the room's messages, so joining needs chat.read; each post also needs
     // chat.write, checked per post (chat-session.ts) so a reader's session stays open.

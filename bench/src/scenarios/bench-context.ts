@@ -16,6 +16,10 @@ export interface BenchMode {
   /** Numbers in the deep stream, F(0) … F(count − 1), read whole once per round. */
   readonly deepStreamCount: number;
   readonly fanOutMs: number;
+  /** Each rate's run in the fan-out rate search (`fan-out-rate`). */
+  readonly fanOutStepMs: number;
+  /** The last rate that search tries, messages/s: it stops there if nothing failed before. */
+  readonly fanOutMaxRate: number;
   /** How long slow readers stop reading. */
   readonly stallMs: number;
   /** Memory rounds per server: each one starts a fresh server. */
@@ -33,6 +37,8 @@ export const FULL_MODE: BenchMode = {
   streamsPerRound: 12,
   deepStreamCount: 100_000,
   fanOutMs: 10_000,
+  fanOutStepMs: 3_000,
+  fanOutMaxRate: 3_000,
   stallMs: 10_000,
   memoryRounds: 2,
   startupRuns: 10,
@@ -49,6 +55,8 @@ export const QUICK_MODE: BenchMode = {
   // Past the server's default --deep-index (20,000), so the quick run still takes the pool path.
   deepStreamCount: 30_000,
   fanOutMs: 1_500,
+  fanOutStepMs: 1_000,
+  fanOutMaxRate: 400,
   stallMs: 2_000,
   memoryRounds: 1,
   startupRuns: 3,

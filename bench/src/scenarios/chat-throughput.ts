@@ -28,6 +28,7 @@ export const chatThroughputScenario: Scenario = {
         await start(servers.chat("memory")),
         await start(servers.bareChat),
       ];
+      if (servers.chatBefore) contenders.push(await start(servers.chatBefore));
       const rows: ComparisonRow[] = [];
       const notes: string[] = [];
       const lines: LatencyLine[] = [];
@@ -37,7 +38,7 @@ export const chatThroughputScenario: Scenario = {
           return measurePosting(server, sessions, mode);
         });
         const peaks = await Promise.all(contenders.map((server) => server.peakRssBytes()));
-        const [sqlite, memory, bare] = contenders.map((server, i) =>
+        const [sqlite, memory, bare, before] = contenders.map((server, i) =>
           measurementOf(server.name, rounds[i] ?? [], peaks[i]),
         );
         if (!sqlite || !memory || !bare) throw new Error("no chat measurement");
@@ -56,8 +57,21 @@ export const chatThroughputScenario: Scenario = {
             },
           },
           { scenario, metric: "acks/s", better: "higher", fibchat: memory, baseline: bare },
+          ...(before === undefined
+            ? []
+            : [
+                {
+                  scenario,
+                  metric: "acks/s",
+                  better: "higher" as const,
+                  fibchat: memory,
+                  baseline: before,
+                },
+              ]),
         );
-        notes.push(`${who}, server CPU: ${cpuNote([sqlite, memory, bare])}.`);
+        notes.push(
+          `${who}, server CPU: ${cpuNote([sqlite, memory, bare, ...(before ? [before] : [])])}.`,
+        );
         notes.push(
           ...contenders.flatMap((server, i) => problemNotes(server.name, rounds[i] ?? [])),
         );
@@ -65,6 +79,7 @@ export const chatThroughputScenario: Scenario = {
           [sqlite, false],
           [memory, false],
           [bare, true],
+          ...(before ? ([[before, true]] as const) : []),
         ] as const) {
           if (measured.latency === undefined) continue;
           lines.push({

@@ -1,28 +1,18 @@
-import { randomUUID } from "node:crypto";
-import type { AgentReport } from "../agents/agent-report.js";
-import { startAgent } from "../agents/start-agent.js";
-import { startCpuMeter } from "../process/proc-stats.js";
-import type { RunningServer } from "../process/server-process.js";
 import { type LatencyLine, latencyChart } from "../report/chart-builders.js";
 import type { ComparisonRow, Measurement } from "../report/results.js";
 import { median } from "../stats/percentiles.js";
 import { alternate } from "./alternate.js";
 import type { Scenario } from "./bench-context.js";
-import { measurementOf, problemNotes, type Round } from "./measurement.js";
+import { type FanOutRound, fanOutRound, FAN_OUT_SESSIONS as SESSIONS } from "./fan-out-round.js";
+import { measurementOf, problemNotes } from "./measurement.js";
 import { withServers } from "./with-servers.js";
 
-const SESSIONS = 100;
 /** The rate the target is set for, and a lower one that a small machine can carry. */
 const RATES = [1_000, 200] as const;
 const TARGET_RATE = 1_000;
 const P99_TARGET_MS = 20;
 /** Time past the posting that receivers get to drain what is in flight. */
 const DRAIN_GRACE_MS = 15_000;
-
-interface FanOutRound extends Round {
-  readonly receivers: AgentReport;
-  readonly poster: AgentReport;
-}
 
 /**
  * One poster posts at a steady rate into a room where 100 other sessions listen: delivery latency
@@ -39,9 +29,10 @@ export const fanOutScenario: Scenario = {
         await start(servers.chat("sqlite")),
         await start(servers.bareChat),
       ];
+      if (servers.chatBefore) contenders.push(await start(servers.chatBefore));
       for (const server of contenders) {
         log(`fan-out: ${server.name}, warm-up`);
-        await fanOutRound(server, RATES[1], mode.warmupMs);
+        await fanOutRound(server, RATES[1], mode.warmupMs, DRAIN_GRACE_MS);
       }
       const rows: ComparisonRow[] = [];
       const notes: string[] = [];
@@ -49,17 +40,17 @@ export const fanOutScenario: Scenario = {
       for (const rate of RATES) {
         const rounds = await alternate(contenders, mode.rounds, (server, round) => {
           log(`fan-out at ${rate}/s: ${server.name}, round ${round + 1}`);
-          return fanOutRound(server, rate, mode.fanOutMs);
+          return fanOutRound(server, rate, mode.fanOutMs, DRAIN_GRACE_MS);
         });
         const peaks = await Promise.all(contenders.map((server) => server.peakRssBytes()));
         const measured = contenders.map((server, i) =>
           measurementOf(server.name, rounds[i] ?? [], peaks[i]),
         );
-        const [memory, sqlite, bare] = measured;
+        const [memory, sqlite, bare, before] = measured;
         if (!memory || !sqlite || !bare) throw new Error("no fan-out measurement");
         const scenario = `fan-out: 1 poster at ${rate.toLocaleString("en-US")}/s → ${SESSIONS} sessions, p99 delivery`;
         // Latency covers delivered messages only, so a round that lost some cannot meet the target.
-        const deliveredAll = (index: number) =>
+        const allDelivered = (index: number) =>
           (rounds[index] ?? []).every(
             (round) => round.receivers.completed >= (round.receivers.counters.expected ?? 0),
           );
@@ -72,11 +63,14 @@ export const fanOutScenario: Scenario = {
           ...(rate === TARGET_RATE && {
             target: {
               description: `p99 ≤ ${P99_TARGET_MS} ms, all delivered`,
-              met: fibchat.value <= P99_TARGET_MS && deliveredAll(index),
+              met: fibchat.value <= P99_TARGET_MS && allDelivered(index),
             },
           }),
         });
         rows.push(row(memory, 0), row(sqlite, 1));
+        if (before !== undefined) {
+          rows.push({ scenario, metric: "ms", better: "lower", fibchat: memory, baseline: before });
+        }
         notes.push(
           ...contenders.map((server, i) => fanOutNote(server.name, rate, rounds[i] ?? [])),
           ...contenders.flatMap((server, i) => problemNotes(server.name, rounds[i] ?? [])),
@@ -84,7 +78,7 @@ export const fanOutScenario: Scenario = {
         lines.push(
           ...measured.flatMap((m, i) =>
             m.latency
-              ? [{ name: `${m.server}, ${rate}/s`, summary: m.latency, dashed: i === 2 }]
+              ? [{ name: `${m.server}, ${rate}/s`, summary: m.latency, dashed: i >= 2 }]
               : [],
           ),
         );
@@ -102,48 +96,6 @@ export const fanOutScenario: Scenario = {
       };
     }),
 };
-
-async function fanOutRound(
-  server: RunningServer,
-  rate: number,
-  durationMs: number,
-): Promise<FanOutRound> {
-  const room = `fan-out-${randomUUID().slice(0, 8)}`;
-  const expect = Math.round((rate * durationMs) / 1000);
-  const receivers = startAgent(
-    "fan-out-receive",
-    {
-      target: server.address,
-      room,
-      sessions: SESSIONS,
-      expect,
-      "timeout-ms": durationMs + DRAIN_GRACE_MS,
-    },
-    durationMs + DRAIN_GRACE_MS + 60_000,
-  );
-  await receivers.milestone("ready");
-  const poster = startAgent(
-    "fan-out-post",
-    { target: server.address, room, rate, "duration-ms": durationMs },
-    durationMs + 60_000,
-  );
-  await poster.milestone("posting");
-  const serverCpu = await startCpuMeter(server.pid);
-  await poster.milestone("posted");
-  const cpuPercent = await serverCpu();
-  const [posterReport, receiverReport] = await Promise.all([poster.report, receivers.report]);
-  const problems = [posterReport, receiverReport].flatMap((report) =>
-    report.failures > 0 ? [`${report.failures} sessions failed: ${report.firstFailure}`] : [],
-  );
-  return {
-    value: receiverReport.latency.p99,
-    latency: receiverReport.latency,
-    cpuPercent,
-    problems,
-    receivers: receiverReport,
-    poster: posterReport,
-  };
-}
 
 function fanOutNote(server: string, rate: number, rounds: readonly FanOutRound[]): string {
   const of = (pick: (round: FanOutRound) => number) => median(rounds.map(pick));

@@ -5,6 +5,7 @@ import { chatThroughputScenario } from "./chat-throughput.js";
 import { clientOverheadScenario } from "./client-overhead.js";
 import { deepStreamScenario } from "./deep-stream.js";
 import { fanOutScenario } from "./fan-out.js";
+import { fanOutRateScenario } from "./fan-out-rate.js";
 import { slowReadersScenario } from "./slow-readers.js";
 import { startupScenario } from "./startup.js";
 import { streamingScenario } from "./streaming.js";
@@ -20,6 +21,7 @@ export const SCENARIOS: readonly Scenario[] = [
   chatThroughputScenario,
   chatClusterScenario,
   fanOutScenario,
+  fanOutRateScenario,
   slowReadersScenario,
   startupScenario,
 ];

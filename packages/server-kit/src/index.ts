@@ -10,6 +10,7 @@ export {
   type UnaryHandler,
   unary,
 } from "./adapter/handlers.js";
+export { createSharedResponses, type SharedResponses } from "./adapter/shared-responses.js";
 export type { SendBufferLimit } from "./adapter/write-all.js";
 export {
   ANONYMOUS,

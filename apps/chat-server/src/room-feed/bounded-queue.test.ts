@@ -1,4 +1,3 @@
-import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { createBoundedQueue } from "./bounded-queue.js";
 
@@ -15,11 +14,10 @@ describe("createBoundedQueue", () => {
 
   it("hands out items in order, waiting for the producer when empty", async () => {
     const queue = createBoundedQueue<Item>(3);
-    const signal = new AbortController().signal;
     for (const item of items(1, 2)) queue.push(item);
-    expect(await queue.next(signal)).toEqual({ n: 1 });
-    expect(await queue.next(signal)).toEqual({ n: 2 });
-    const waiting = queue.next(signal);
+    expect(await queue.next()).toEqual({ n: 1 });
+    expect(await queue.next()).toEqual({ n: 2 });
+    const waiting = queue.next();
     queue.push({ n: 3 });
     expect(await waiting).toEqual({ n: 3 });
     expect(queue.length).toBe(0);
@@ -35,12 +33,12 @@ describe("createBoundedQueue", () => {
     expect(accepted).toEqual([true, true, true, false, false]);
     expect(queue.length).toBe(0);
     expect(queue.highWaterMark).toBe(3);
-    expect(await queue.next(new AbortController().signal)).toBeUndefined();
+    expect(await queue.next()).toBeUndefined();
   });
 
   it("answers a waiting consumer with undefined if it overflows before the consumer runs", async () => {
     const queue = createBoundedQueue<Item>(1);
-    const waiting = queue.next(new AbortController().signal);
+    const waiting = queue.next();
     queue.push({ n: 1 });
     queue.push({ n: 2 });
     expect(await waiting).toBeUndefined();
@@ -48,36 +46,42 @@ describe("createBoundedQueue", () => {
 
   it("tracks the high-water mark across reads", async () => {
     const queue = createBoundedQueue<Item>(10);
-    const signal = new AbortController().signal;
     for (const item of items(1, 2, 3, 4)) queue.push(item);
-    await queue.next(signal);
-    await queue.next(signal);
+    await queue.next();
+    await queue.next();
     queue.push({ n: 5 });
     expect([queue.length, queue.highWaterMark]).toEqual([3, 4]);
   });
 
-  it("resolves undefined on abort, even with items waiting, and leaves no abort listeners", async () => {
+  it("resolves undefined once closed, even with items waiting, and drops later items", async () => {
     const queue = createBoundedQueue<Item>(10);
-    const controller = new AbortController();
     for (let round = 1; round <= 3; round++) {
-      const waiting = queue.next(controller.signal);
+      const waiting = queue.next();
       queue.push({ n: round });
       await waiting;
     }
-    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
-    const waiting = queue.next(controller.signal);
-    controller.abort();
-    expect(await waiting).toBeUndefined();
     queue.push({ n: 4 });
-    expect(await queue.next(controller.signal)).toBeUndefined();
-    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+    const waiting = queue.next();
+    expect(await waiting).toEqual({ n: 4 });
+    const parked = queue.next();
+    queue.close();
+    expect(await parked).toBeUndefined();
+    expect(queue.push({ n: 5 })).toBe(true);
+    expect(queue.length).toBe(0);
+    expect(await queue.next()).toBeUndefined();
+  });
+
+  it("resolves undefined when closed with items waiting", async () => {
+    const queue = createBoundedQueue<Item>(10);
+    queue.push({ n: 1 });
+    queue.close();
+    expect(await queue.next()).toBeUndefined();
   });
 
   it("refuses a second concurrent consumer", async () => {
     const queue = createBoundedQueue<Item>(10);
-    const controller = new AbortController();
-    const first = queue.next(controller.signal);
-    await expect(queue.next(controller.signal)).rejects.toThrow("another call is pending");
+    const first = queue.next();
+    await expect(queue.next()).rejects.toThrow("another call is pending");
     queue.push({ n: 1 });
     expect(await first).toEqual({ n: 1 });
   });
@@ -87,6 +91,6 @@ describe("createBoundedQueue", () => {
     for (const item of items(1, 2, 5, 3)) queue.push(item);
     queue.discardWhile((item) => item.n < 3);
     expect(queue.length).toBe(2);
-    expect(await queue.next(new AbortController().signal)).toEqual({ n: 5 });
+    expect(await queue.next()).toEqual({ n: 5 });
   });
 });

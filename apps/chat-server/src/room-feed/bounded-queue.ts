@@ -13,10 +13,18 @@ export interface BoundedQueue<T extends object> {
   push(item: T): boolean;
   /**
    * Removes and resolves with the oldest item, waiting for one if need be.
-   * Resolves with `undefined` once the queue has overflowed or `signal` is
-   * aborted. Rejects if another call is still pending: one consumer only.
+   * Resolves with `undefined` once the queue has overflowed or is closed.
+   * Rejects if another call is still pending: one consumer only.
    */
-  next(signal: AbortSignal): Promise<T | undefined>;
+  next(): Promise<T | undefined>;
+  /**
+   * Ends the queue: the waiting and every later {@link next} resolve with
+   * `undefined`, and later items are dropped (`push` still returns true:
+   * closing is not overflowing). The owner calls it when its
+   * reader goes away (the feed's signal aborts), which spares the queue an
+   * abort listener per wait.
+   */
+  close(): void;
   /** Removes items from the head while `predicate` holds for them. */
   discardWhile(predicate: (item: T) => boolean): void;
   /** Items waiting now. */
@@ -33,24 +41,25 @@ export function createBoundedQueue<T extends object>(capacity: number): BoundedQ
   let items: T[] = [];
   let highWaterMark = 0;
   let overflowed = false;
+  let closed = false;
   let reading = false;
   let wake: (() => void) | undefined;
 
-  function waitForChange(signal: AbortSignal): Promise<void> {
+  function waitForChange(): Promise<void> {
     return new Promise((resolve) => {
-      const done = () => {
-        wake = undefined;
-        // Removed on every wake-up, so a long-lived signal does not collect one listener per wait.
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      wake = done;
-      signal.addEventListener("abort", done);
+      wake = resolve;
     });
+  }
+
+  function wakeReader(): void {
+    const waiting = wake;
+    wake = undefined;
+    waiting?.();
   }
 
   return {
     push(item) {
+      if (closed) return true;
       if (overflowed) return false;
       if (items.length >= capacity) {
         overflowed = true;
@@ -59,23 +68,29 @@ export function createBoundedQueue<T extends object>(capacity: number): BoundedQ
         items.push(item);
         highWaterMark = Math.max(highWaterMark, items.length);
       }
-      wake?.();
+      wakeReader();
       return !overflowed;
     },
 
-    async next(signal) {
+    async next() {
       if (reading) throw new Error("BoundedQueue.next() called while another call is pending");
       reading = true;
       try {
         for (;;) {
-          if (overflowed || signal.aborted) return undefined;
+          if (overflowed || closed) return undefined;
           const item = items.shift();
           if (item !== undefined) return item;
-          await waitForChange(signal);
+          await waitForChange();
         }
       } finally {
         reading = false;
       }
+    },
+
+    close() {
+      closed = true;
+      items = [];
+      wakeReader();
     },
 
     discardWhile(predicate) {

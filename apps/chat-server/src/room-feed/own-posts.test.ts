@@ -30,7 +30,9 @@ describe("createOwnPosts", () => {
     const append = pendingAppend();
     own.track(append.promise);
     let answer: boolean | undefined;
-    const answered = own.isOwn(message(7n)).then((isOwn) => {
+    const isOwn = own.isOwn(message(7n));
+    expect(isOwn).toBeInstanceOf(Promise);
+    const answered = Promise.resolve(isOwn).then((isOwn) => {
       answer = isOwn;
     });
     await Promise.resolve();
@@ -40,10 +42,17 @@ describe("createOwnPosts", () => {
     expect(answer).toBe(true);
   });
 
-  it("answers at once for another author, even with a post in flight", async () => {
+  it("answers at once for another author, even with a post in flight", () => {
     const own = createOwnPosts("ada");
     own.track(pendingAppend().promise);
-    expect(await own.isOwn(message(1n, "grace"))).toBe(false);
+    expect(own.isOwn(message(1n, "grace"))).toBe(false);
+  });
+
+  it("answers at once for a post whose append has resolved, even with another in flight", async () => {
+    const own = createOwnPosts("ada");
+    await own.track(Promise.resolve({ message: message(3n), duplicate: false }));
+    own.track(pendingAppend().promise);
+    expect(own.isOwn(message(3n))).toBe(true);
   });
 
   it.each([

@@ -12,9 +12,13 @@ export interface OwnPosts {
   /**
    * Whether a tracked post stored `message`; true at most once per message.
    * The feed can hand out a message before the append that stored it
-   * resolves, so while posts by this author are in flight it waits for them.
+   * resolves, so while posts by this author are in flight and none of them
+   * is known to have stored it, it waits for them (a promise). Otherwise it
+   * answers at once: a session loop pays no promise for the messages of
+   * other authors, nor for its own posts whose appends have resolved, which
+   * is every one of them on the memory store (bench/results/NOTES.md §10).
    */
-  isOwn(message: StoredMessage): Promise<boolean>;
+  isOwn(message: StoredMessage): boolean | Promise<boolean>;
 }
 
 /** Creates the {@link OwnPosts} of a session that posts as `author`. */
@@ -24,23 +28,26 @@ export function createOwnPosts(author: string): OwnPosts {
   return {
     track(append) {
       inFlight.add(append);
-      append
-        .then(
-          ({ message, duplicate }) => {
-            // A duplicate's message was stored by an earlier post, tracked then if it was ours.
-            if (!duplicate) storedIds.add(message.id);
-          },
-          // The caller handles the rejection; here it only means nothing was stored.
-          () => {},
-        )
-        .finally(() => inFlight.delete(append));
+      // One reaction for both outcomes (not a `then` and a `finally`): this runs for every post.
+      append.then(
+        ({ message, duplicate }) => {
+          inFlight.delete(append);
+          // A duplicate's message was stored by an earlier post, tracked then if it was ours.
+          if (!duplicate) storedIds.add(message.id);
+        },
+        // The caller handles the rejection; here it only means nothing was stored.
+        () => inFlight.delete(append),
+      );
       return append;
     },
 
-    async isOwn(message) {
+    isOwn(message) {
       if (message.author !== author) return false;
-      if (inFlight.size > 0) await Promise.allSettled(inFlight);
-      return storedIds.delete(message.id);
+      // Waiting on every post in flight is O(posts in flight) reactions, per message: done only
+      // when the answer is not known yet.
+      if (storedIds.delete(message.id)) return true;
+      if (inFlight.size === 0) return false;
+      return Promise.allSettled(inFlight).then(() => storedIds.delete(message.id));
     },
   };
 }

@@ -75,6 +75,8 @@ export function openRoomFeed(options: RoomFeedOptions): RoomFeed {
   function stop(): void {
     unsubscribe();
     signal.removeEventListener("abort", stop);
+    // Wakes a reader parked on the queue: its next() ends the feed.
+    queue.close();
   }
 
   if (!signal.aborted) {
@@ -111,8 +113,13 @@ export function openRoomFeed(options: RoomFeedOptions): RoomFeed {
         continue;
       }
 
-      const live = await queue.next(signal);
-      if (live === undefined || cursor === undefined || live.id <= cursor) continue;
+      const live = await queue.next();
+      if (live === undefined) {
+        // The queue overflowed (a slow consumer) or was closed (aborted, or the reader left).
+        if (slowConsumer !== undefined) throw slowConsumer;
+        return undefined;
+      }
+      if (cursor === undefined || live.id <= cursor) continue;
       if (live.id > cursor + 1n) {
         // The store has the messages in between; reading from the cursor fetches them and `live`.
         catchUpAfter = cursor;
@@ -122,18 +129,40 @@ export function openRoomFeed(options: RoomFeedOptions): RoomFeed {
     }
   }
 
-  async function* deliver(): AsyncGenerator<StoredMessage, void, undefined> {
-    try {
-      for (let message = await pull(); message !== undefined; message = await pull()) {
-        cursor = message.id;
-        yield message;
-      }
-    } finally {
-      stop();
-    }
-  }
+  // An iterator written out rather than an async generator around `pull`: a generator adds a few
+  // promise reactions to every message, and each session reads every message of its room
+  // (bench/results/NOTES.md §10). It behaves as the generator did: done once the feed ends,
+  // throws, or `return()` is called, unsubscribing then.
+  const finished: IteratorReturnResult<undefined> = { done: true, value: undefined };
+  let over = false;
+  const finish = () => {
+    over = true;
+    stop();
+  };
+  const messages: AsyncIterator<StoredMessage, undefined, undefined> = {
+    next() {
+      if (over) return Promise.resolve(finished);
+      return pull().then(
+        (message): IteratorResult<StoredMessage, undefined> => {
+          if (message === undefined) {
+            finish();
+            return finished;
+          }
+          cursor = message.id;
+          return { done: false, value: message };
+        },
+        (error: unknown) => {
+          finish();
+          throw error;
+        },
+      );
+    },
+    return() {
+      finish();
+      return Promise.resolve(finished);
+    },
+  };
 
-  const messages = deliver();
   return {
     [Symbol.asyncIterator]: () => messages,
     get queueLength() {

@@ -15,6 +15,14 @@ import { createInbox } from "./inbox.js";
 import type { SessionTrace } from "./session-trace.js";
 import { toChatMessage } from "./to-chat-message.js";
 
+/** A post being answered; `outcome` is set once its answer has settled. */
+interface PendingAnswer {
+  outcome:
+    | { readonly ok: true; readonly response: SendAndReceiveMessageResponse }
+    | { readonly ok: false; readonly error: unknown }
+    | undefined;
+}
+
 /** Posts of one session being stored at once: enough for group commit to batch a burst. */
 const MAX_POSTS_IN_FLIGHT = 64;
 
@@ -49,9 +57,8 @@ export async function* answerPosts(
   requests: AsyncIterator<SendAndReceiveMessageRequest>,
   session: PostingSession,
 ): AsyncGenerator<SendAndReceiveMessageResponse> {
-  /** Answers in the order of their posts; `settled` once the answer can be taken without waiting. */
-  const pending: { readonly answer: Promise<SendAndReceiveMessageResponse>; settled: boolean }[] =
-    [];
+  /** Answers in the order of their posts, each with its outcome once it has settled. */
+  const pending: PendingAnswer[] = [];
   // Woken by an arriving request or a settling answer: each promise hands over exactly once.
   const inbox = createInbox<IteratorResult<SendAndReceiveMessageRequest> | "settled">();
   let pulling = false;
@@ -64,9 +71,11 @@ export async function* answerPosts(
     }, inbox.fail);
   };
   for (;;) {
-    for (let head = pending[0]; head?.settled; head = pending[0]) {
+    for (let head = pending[0]; head?.outcome !== undefined; head = pending[0]) {
       pending.shift();
-      yield await head.answer;
+      // Taken from the settled outcome rather than awaited again: one promise reaction less a post.
+      if (!head.outcome.ok) throw head.outcome.error;
+      yield head.outcome.response;
     }
     if (ended && pending.length === 0) return;
     if (!ended && !pulling && pending.length < MAX_POSTS_IN_FLIGHT) pullRequest();
@@ -76,12 +85,17 @@ export async function* answerPosts(
       ended = true;
       continue;
     }
-    const entry = { answer: answer(event.value, session), settled: false };
-    const settle = () => {
-      entry.settled = true;
-      inbox.push("settled");
-    };
-    entry.answer.then(settle, settle);
+    const entry: PendingAnswer = { outcome: undefined };
+    answer(event.value, session).then(
+      (response) => {
+        entry.outcome = { ok: true, response };
+        inbox.push("settled");
+      },
+      (error: unknown) => {
+        entry.outcome = { ok: false, error };
+        inbox.push("settled");
+      },
+    );
     pending.push(entry);
   }
 }

@@ -2,8 +2,15 @@ import type {
   ChatServiceServer,
   GetStatsRequest,
   GetStatsResponse,
+  SendAndReceiveMessageResponse,
 } from "@fibchat/contracts/chat/v1";
-import { type AdapterRuntime, bidiStreaming, serverStreaming, unary } from "@fibchat/server-kit";
+import {
+  type AdapterRuntime,
+  bidiStreaming,
+  type SharedResponses,
+  serverStreaming,
+  unary,
+} from "@fibchat/server-kit";
 import type { PresenceRegistry } from "../presence/index.js";
 import type { ConnectedSessions } from "../room-feed/index.js";
 import { parseRoom } from "../rules/index.js";
@@ -14,6 +21,7 @@ import { createChatSession } from "./chat-session.js";
 import { createGetMessages } from "./get-messages.js";
 import { createListMembers } from "./list-members.js";
 import { createListRooms } from "./list-rooms.js";
+import { createMessageDeliveries } from "./message-deliveries.js";
 import { required } from "./request-rules.js";
 import { withRetentionStatus } from "./retention-status.js";
 import { asStatus, withUnavailableStatus } from "./unavailable-status.js";
@@ -36,6 +44,11 @@ export interface ChatServiceDeps {
   readonly presence: PresenceRegistry;
   /** The rooms holding stored messages, for ListRooms. */
   readonly rooms: RoomCatalog;
+  /**
+   * The responses sessions share, encoded once: those of the definition given to `addService`
+   * (`chatServiceDefinition`).
+   */
+  readonly sessionResponses: SharedResponses<SendAndReceiveMessageResponse>;
 }
 
 /**
@@ -45,7 +58,8 @@ export interface ChatServiceDeps {
 export function createChatService(deps: ChatServiceDeps): ChatServiceServer {
   const { sessions, runtime } = deps;
   const store = withUnavailableStatus(withRetentionStatus(deps.store, deps.retention));
-  const served = { ...deps, store };
+  const deliveries = createMessageDeliveries(deps.sessionResponses);
+  const served = { ...deps, store, deliveries };
   const idRange = (room: string) => asStatus(deps.store.idRange(room));
 
   async function getStats({ room }: GetStatsRequest): Promise<GetStatsResponse> {

@@ -17,6 +17,17 @@ interface Room {
   /** The kept messages: message `id` sits at index `id - removedThrough - 1`. */
   messages: StoredMessage[];
   removedThrough: bigint;
+  /** The kept messages that have a client_message_id, by {@link deduplicationKey}. */
+  readonly byClientMessageId: Map<string, StoredMessage>;
+}
+
+/**
+ * (author, clientMessageId) as one string, unambiguous whatever characters they hold: the
+ * author's length comes first. Per room, so the room is not part of it; cheaper to build and
+ * hash than the JSON array it replaced, on every append (bench/results/NOTES.md §10).
+ */
+function deduplicationKey({ author, clientMessageId }: AppendInput): string {
+  return `${author.length}:${author}${clientMessageId}`;
 }
 
 /**
@@ -27,13 +38,8 @@ interface Room {
 export function createMemoryStore(options: MemoryStoreOptions = {}): RetainingStore {
   const now = options.now ?? (() => new Date());
   const rooms = new Map<string, Room>();
-  const byClientMessageId = new Map<string, StoredMessage>();
   const listeners = createListenerSet();
   let closed = false;
-
-  function deduplicationKey({ room, author, clientMessageId }: AppendInput): string {
-    return JSON.stringify([room, author, clientMessageId]);
-  }
 
   function assertOpen(): void {
     if (closed) throw new MessageStoreClosedError();
@@ -50,13 +56,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): RetainingSt
   return {
     async append(input) {
       assertOpen();
+      let room = rooms.get(input.room);
       const key = input.clientMessageId === "" ? undefined : deduplicationKey(input);
-      const original = key === undefined ? undefined : byClientMessageId.get(key);
+      const original = key === undefined ? undefined : room?.byClientMessageId.get(key);
       if (original !== undefined) return { message: original, duplicate: true };
 
-      let room = rooms.get(input.room);
       if (room === undefined) {
-        room = { messages: [], removedThrough: 0n };
+        room = { messages: [], removedThrough: 0n, byClientMessageId: new Map() };
         rooms.set(input.room, room);
       }
       const message: StoredMessage = {
@@ -68,7 +74,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): RetainingSt
         clientMessageId: input.clientMessageId,
       };
       room.messages.push(message);
-      if (key !== undefined) byClientMessageId.set(key, message);
+      if (key !== undefined) room.byClientMessageId.set(key, message);
       listeners.emit(message);
       return { message, duplicate: false };
     },
@@ -113,7 +119,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): RetainingSt
       const removed = room.messages.splice(0, Number(floor - room.removedThrough));
       room.removedThrough = floor;
       for (const message of removed) {
-        if (message.clientMessageId !== "") byClientMessageId.delete(deduplicationKey(message));
+        if (message.clientMessageId !== "")
+          room.byClientMessageId.delete(deduplicationKey(message));
       }
       return removed.length;
     },

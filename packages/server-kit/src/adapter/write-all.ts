@@ -22,66 +22,80 @@ export interface SendBufferLimit<T> {
  * Stops with `signal.reason` once the signal fires, and always closes the iterator so the
  * handler's `finally` blocks run.
  */
-export async function writeAll<T>(
+export function writeAll<T>(
   call: MessageSink<T>,
   source: AsyncIterable<T>,
   signal: AbortSignal,
   limit?: SendBufferLimit<T>,
 ): Promise<void> {
   const iterator = source[Symbol.asyncIterator]();
-  // One abort listener for the whole call, failing whichever wait is current: adding and
-  // removing a listener per message was measurable on streams (bench/results/NOTES.md §5).
-  let interrupt: ((reason: unknown) => void) | undefined;
-  const onAbort = () => interrupt?.(signal.reason);
-  signal.addEventListener("abort", onAbort, { once: true });
-  const interruptible = <R>(promise: Promise<R>): Promise<R> => {
-    if (signal.aborted) {
-      promise.catch(() => {});
-      return Promise.reject(signal.reason);
-    }
-    return new Promise<R>((resolve, reject) => {
-      interrupt = reject;
-      promise.then(resolve, reject);
-    });
-  };
-  let unsent = 0;
-  let wake: (() => void) | undefined;
-  const belowLimit = () =>
-    new Promise<void>((resolve) => {
-      wake = () => {
-        wake = undefined;
-        resolve();
-      };
-    });
-  let done = false;
-  try {
-    for (;;) {
-      const next = await interruptible(iterator.next());
-      if (next.done) {
-        done = true;
+  // Callbacks rather than an async loop: one promise reaction per message (the iterator's), where
+  // awaiting each `next()` behind an abortable wrapper took three; every message of every stream
+  // goes through here (bench/results/NOTES.md §10). One abort listener for the whole call: adding
+  // and removing one per message was measurable on streams (NOTES.md §5).
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    let unsent = 0;
+    /** Set while waiting for the unsent bytes to fall below the limit. */
+    let wake: (() => void) | undefined;
+    const finish = () => {
+      settled = true;
+      signal.removeEventListener("abort", onAbort);
+    };
+    const fail = (error: unknown) => {
+      if (settled) return;
+      finish();
+      closeIterator(iterator);
+      reject(error);
+    };
+    const onAbort = () => fail(signal.reason);
+    const pull = () => {
+      iterator.next().then(onResult, fail);
+    };
+    const afterWrite = () => {
+      if (settled) return;
+      if (limit !== undefined && unsent >= limit.maxBytes) {
+        wake = () => {
+          wake = undefined;
+          afterWrite();
+        };
         return;
       }
-      if (limit === undefined) {
-        if (!call.write(next.value)) await interruptible(drained(call));
-        continue;
-      }
-      const size = limit.sizeOf(next.value);
+      pull();
+    };
+    const write = (value: T): boolean => {
+      if (limit === undefined) return call.write(value);
+      const size = limit.sizeOf(value);
       unsent += size;
-      const flowing = call.write(next.value, () => {
+      return call.write(value, () => {
         unsent -= size;
         if (unsent < limit.maxBytes) wake?.();
       });
-      if (!flowing) await interruptible(drained(call));
-      if (unsent >= limit.maxBytes) await interruptible(belowLimit());
-    }
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-    if (!done) closeIterator(iterator);
-  }
-}
-
-function drained(call: MessageSink<unknown>): Promise<void> {
-  return new Promise((resolve) => call.once("drain", () => resolve()));
+    };
+    const onResult = (next: IteratorResult<T>) => {
+      // Aborted while the source was producing: the value is dropped, as the call is over.
+      if (settled) return;
+      if (next.done === true) {
+        finish();
+        resolve();
+        return;
+      }
+      let flowing: boolean;
+      try {
+        flowing = write(next.value);
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      if (flowing) afterWrite();
+      else call.once("drain", afterWrite);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    // Asked for first even when the signal has already fired: a generator's `finally` blocks only
+    // run on `return()` once its body has started.
+    pull();
+    if (signal.aborted) fail(signal.reason);
+  });
 }
 
 /**
