@@ -107,7 +107,7 @@ export const unaryScenario: Scenario = {
         }
       }
       notes.push(
-        "Every server runs with `--log-level warn` except the `log info` row: at info, fibchat writes one access-log line per call, synchronously, to a pipe the harness drains.",
+        "Every server runs with `--log-level warn` except the `log info` row: at info, fibchat writes one access-log line per call (written once per event-loop turn) to a pipe the harness drains.",
         "The `metrics on` row runs the same server with `--metrics-address 127.0.0.1:0`: every call is counted (gRPC counters and latency histogram); nothing scrapes during the rounds, and a scrape's own cost is paid only when Prometheus asks.",
         `Load: ${context.load.description}; calls spread over up to 4 connections; each round is ${mode.warmupMs} ms of warm-up, then ${mode.roundMs} ms measured.`,
       );
