@@ -1,6 +1,6 @@
 import type { Cluster } from "ioredis";
 import { createAvailability } from "./availability.js";
-import type { RetainingStore } from "./message-retention.js";
+import type { RetainingStore, RoomIdRange } from "./message-retention.js";
 import {
   type AppendInput,
   type AppendResult,
@@ -179,11 +179,22 @@ export async function createRedisClusterStore(
     return { message: outcome.message, duplicate: outcome.duplicate };
   }
 
-  async function idRange(room: string) {
-    const [lastId, removedThrough] = await call(
-      cluster.mget(keys.lastId(room), keys.removedThrough(room)),
+  /**
+   * The room's ids as readers may see them: the last id is capped at the replicated-through
+   * mark (readers never pass it, so neither do the stats and ranges they are told about), and is
+   * never below what retention removed.
+   */
+  async function idRange(room: string): Promise<RoomIdRange> {
+    const [lastId, removedThrough, mark] = await call(
+      cluster.mget(keys.lastId(room), keys.removedThrough(room), keys.replicatedThrough(room)),
     );
-    return decodeRange(lastId, removedThrough);
+    const range = decodeRange(lastId, removedThrough);
+    const confirmed = BigInt(mark ?? 0);
+    const visible = range.lastId < confirmed ? range.lastId : confirmed;
+    return {
+      lastId: visible > range.removedThrough ? visible : range.removedThrough,
+      removedThrough: range.removedThrough,
+    };
   }
 
   /** The rooms holding a message, with how many each holds. */
