@@ -62,14 +62,13 @@ export function createClusterConnection(
   address: ClusterAddress,
   role: string,
   replicationTimeoutMs = 0,
-  { subscribes = true }: { readonly subscribes?: boolean } = {},
 ): Cluster {
   const nodes: ClusterNode[] = address.nodes.map(({ host, port }) => ({ host, port }));
   return new Cluster(nodes, {
     lazyConnect: true,
     // As for one Redis: no queue while the cluster is unreachable, so posts fail at once.
     enableOfflineQueue: false,
-    shardedSubscribers: subscribes,
+    shardedSubscribers: true,
     // Slots change hands in a failover: follow them within a second of the cluster noticing.
     retryDelayOnFailover: 100,
     retryDelayOnClusterDown: 100,

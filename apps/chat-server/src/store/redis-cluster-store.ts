@@ -88,30 +88,14 @@ export async function createRedisClusterStore(
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const keys = redisKeys(namespace);
   const timeoutMs = options.replicationTimeoutMs ?? DEFAULT_REPLICATION_TIMEOUT_MS;
-  const address = parseClusterUrl(options.url);
-  // Two clients, because WAIT blocks the connection it runs on (one per master): the writer's
-  // appends and their WAITs may wait up to the replication timeout while a replica is slow or
-  // gone, and reads, notifications and health checks must not queue behind them.
-  const cluster = createClusterConnection(address, "cluster", timeoutMs);
-  const writer = createClusterConnection(address, "cluster-writer", timeoutMs, {
-    subscribes: false,
-  });
+  const cluster = createClusterConnection(parseClusterUrl(options.url), "cluster", timeoutMs);
   defineClusterScripts(cluster);
-  defineClusterScripts(writer);
   defineClusterTrimScript(cluster);
   let lastError: unknown;
-  for (const client of [cluster, writer]) {
-    client.on("error", (error: unknown) => {
-      lastError = error;
-    });
-  }
+  cluster.on("error", (error: unknown) => {
+    lastError = error;
+  });
   await connectCluster(cluster);
-  try {
-    await connectCluster(writer);
-  } catch (error) {
-    cluster.disconnect();
-    throw error;
-  }
   const minReplicas = options.minReplicasAcked ?? (await defaultMinReplicas(cluster));
 
   const availability = createAvailability(true);
@@ -162,7 +146,7 @@ export async function createRedisClusterStore(
   }
 
   const appender = createClusterAppender({
-    cluster: writer,
+    cluster,
     keys,
     minReplicas,
     timeoutMs,
@@ -214,7 +198,6 @@ export async function createRedisClusterStore(
     await Promise.allSettled(appending);
     await notifier.stop();
     cluster.disconnect();
-    writer.disconnect();
   }
 
   return {

@@ -167,13 +167,16 @@ export function readMessages(
   });
 }
 
-/** Polls `condition` every 10 ms until it holds (at most 10 s). */
-export async function waitUntil(condition: () => boolean | Promise<boolean>): Promise<void> {
-  for (let tries = 0; tries < 1_000; tries++) {
+/** Polls `condition` every 10 ms until it holds (at most `seconds`, 10 by default). */
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  seconds = 10,
+): Promise<void> {
+  for (let tries = 0; tries < seconds * 100; tries++) {
     if (await condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error("condition not reached within 10 s");
+  throw new Error(`condition not reached within ${seconds} s`);
 }
 
 /** Metadata carrying `authorization: Bearer token`. */
