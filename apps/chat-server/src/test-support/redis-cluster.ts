@@ -1,14 +1,14 @@
-import { type ChildProcessByStdio, execFile, spawn, spawnSync } from "node:child_process";
+import { type ChildProcessByStdio, execFile, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import { promisify } from "node:util";
 import { freePort } from "@fibchat/server-kit/testing";
 import { describe, type TestOptions } from "vitest";
+import { runRedis } from "./redis-server.js";
 
 const run = promisify(execFile);
 
@@ -198,46 +198,21 @@ async function startNode(dir: string, index: number): Promise<ClusterNode> {
 }
 
 /** Runs a cluster-enabled `redis-server` until its log says it accepts connections. */
-async function launch(port: number, dir: string) {
-  const child = spawn(
-    "redis-server",
-    [
-      "--bind",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--dir",
-      dir,
-      "--save",
-      "",
-      "--daemonize",
-      "no",
-      "--logfile",
-      "",
-      "--cluster-enabled",
-      "yes",
-      "--cluster-config-file",
-      "nodes.conf",
-      "--cluster-node-timeout",
-      "1000",
-      "--appendonly",
-      "yes",
-      "--appendfsync",
-      "always",
-    ],
-    { stdio: ["ignore", "pipe", "ignore"] },
-  );
-  const output: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) =>
-      reject(new Error(`redis-server exited with ${code} at start:\n${output.join("\n")}`)),
-    );
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      output.push(line);
-      if (line.includes("Ready to accept connections")) resolve();
-    });
-  });
-  child.removeAllListeners("exit");
-  return child;
+function launch(port: number, dir: string) {
+  return runRedis([
+    "--port",
+    String(port),
+    "--dir",
+    dir,
+    "--cluster-enabled",
+    "yes",
+    "--cluster-config-file",
+    "nodes.conf",
+    "--cluster-node-timeout",
+    "1000",
+    "--appendonly",
+    "yes",
+    "--appendfsync",
+    "always",
+  ]);
 }

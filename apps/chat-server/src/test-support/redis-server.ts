@@ -96,8 +96,11 @@ export async function startRedis(options: TestRedisOptions = {}): Promise<TestRe
   };
 }
 
-/** Runs `redis-server` until its log says it accepts connections (after loading any data). */
-async function runRedis(args: readonly string[]) {
+/**
+ * Runs `redis-server` on 127.0.0.1 with `args` until its log says it accepts connections (after
+ * loading any data); the single-Redis and cluster harnesses both start servers with it.
+ */
+export async function runRedis(args: readonly string[]) {
   const child = spawn(
     REDIS_SERVER,
     ["--bind", "127.0.0.1", "--save", "", "--daemonize", "no", "--logfile", "", ...args],
