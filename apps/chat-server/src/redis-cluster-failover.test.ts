@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { type ChatClient, type ChatSession, createChatClient } from "@fibchat/client";
+import { type ChatClient, createChatClient, FibchatError } from "@fibchat/client";
 import type { ChatMessage } from "@fibchat/contracts/chat/v1";
 import { type SpawnedServer, spawnServer } from "@fibchat/server-kit/testing";
 import { afterEach, expect, it } from "vitest";
@@ -27,41 +27,80 @@ async function roomsOnEveryMaster(cluster: TestCluster): Promise<string[]> {
   return [...byMaster.values()];
 }
 
-/** A session posting into its room as fast as its posts are acknowledged, until told to stop. */
+/** A poster: sessions posting into one room as fast as their posts are acknowledged. */
 interface Poster {
   readonly room: string;
   readonly author: string;
-  readonly session: ChatSession;
   /** Acknowledged posts: clientMessageId → the stored message. */
   readonly acked: Map<string, ChatMessage>;
-  /** Others' messages, as the session yielded them. */
+  /** Others' messages (and, after a rejoin, replayed own ones), as the sessions yielded them. */
   readonly seen: ChatMessage[];
-  /** Resolves once posting stopped (rejects if a post failed for good). */
+  /** Why a session gave up, each time one did (the poster then joined again). */
+  readonly givenUp: string[];
+  /** Why a session rejoined, each time it did. */
+  readonly rejoined: string[];
+  /** Resolves once posting stopped (rejects on a failure other than a session giving up). */
   readonly done: Promise<void>;
+  /** Closes the current session. */
+  close(): Promise<void>;
 }
 
+/**
+ * Posts `author 0`, `author 1` … into `room` until `stopping.stop`, as an application would
+ * through a failover: when its session gives up (the client's resumption allows about 8 s without
+ * progress, and a shard without a replica answers every post UNAVAILABLE until one has resynced),
+ * it joins again after the last message it saw and sends the unanswered post again under the same
+ * clientMessageId, which the server stores once.
+ */
 function startPoster(
   client: ChatClient,
   room: string,
   author: string,
   stopping: { stop: boolean },
 ): Poster {
-  const session = client.join({ room, author, replayAfterId: 0n });
   const acked = new Map<string, ChatMessage>();
   const seen: ChatMessage[] = [];
-  void (async () => {
-    for await (const message of session.messages) seen.push(message);
-  })().catch(() => {});
+  const givenUp: string[] = [];
+  const rejoined: string[] = [];
+  const join = () => {
+    const session = client.join(
+      { room, author, replayAfterId: seen.at(-1)?.id ?? 0n },
+      { onReconnect: ({ attempt, error }) => rejoined.push(`${attempt}: ${error.message}`) },
+    );
+    const reading = (async () => {
+      for await (const message of session.messages) seen.push(message);
+    })().catch(() => {});
+    return { session, reading };
+  };
+  let current = join();
   const done: Promise<void> = (async () => {
-    for (let index = 0; !stopping.stop; index++) {
+    for (let index = 0; !stopping.stop; ) {
       const clientMessageId = `${author}-${index}`;
-      const { message } = await session.post(`${author} ${index}`, { clientMessageId });
-      acked.set(clientMessageId, message);
+      try {
+        const { message } = await current.session.post(`${author} ${index}`, { clientMessageId });
+        acked.set(clientMessageId, message);
+        index++;
+      } catch (error) {
+        if (!(error instanceof FibchatError) || error.code !== "UNAVAILABLE") throw error;
+        givenUp.push(error.message);
+        // The ended session's reader has yielded all it will before the next one replays.
+        await current.reading;
+        current = join();
+      }
     }
   })();
   // Awaited by the test; a failure left unawaited (a test already failed) is not a second one.
   done.catch(() => {});
-  return { room, author, session, acked, seen, done };
+  return {
+    room,
+    author,
+    acked,
+    seen,
+    givenUp,
+    rejoined,
+    done,
+    close: () => current.session.close(),
+  };
 }
 
 async function history(client: ChatClient, room: string): Promise<ChatMessage[]> {
@@ -94,7 +133,9 @@ describeWithRedisCluster(
       it(`${label}: ${minReplicasAcked === undefined ? "loses no acknowledged message, reuses no id, and every session sees every message once, in order" : "reports whether acknowledged messages were lost"}`, async () => {
         const current = await startRedisCluster();
         cluster = current;
-        const args = ["--store", current.url];
+        // No post rate limit: it is per client address (20/s by default), so the three sessions of
+        // each client would share it, and whichever retried first would starve the others.
+        const args = ["--store", current.url, "--post-rate", "0"];
         if (minReplicasAcked !== undefined)
           args.push("--redis-min-replicas-acked", String(minReplicasAcked));
         const servers = await Promise.all([spawnServer(MAIN, args), spawnServer(MAIN, args)]);
@@ -134,13 +175,27 @@ describeWithRedisCluster(
         // Both instances go on without a restart: every poster is acknowledged again, on every shard.
         // The restarted node must first resynchronise as a replica: on a machine busy with other
         // test suites that took more than 10 s in CI, hence a longer bound (nothing here is timed).
-        await waitUntil(
-          () =>
-            posters.every(
-              (poster) => poster.acked.size >= (killedAt.get(poster) ?? 0) + AFTER_FAILOVER,
-            ),
-          40,
-        );
+        const resumed = (poster: Poster) =>
+          poster.acked.size >= (killedAt.get(poster) ?? 0) + AFTER_FAILOVER;
+        await waitUntil(() => posters.every(resumed), 40).catch((error: unknown) => {
+          const stalled = posters
+            .filter((poster) => !resumed(poster))
+            .map(
+              (poster) =>
+                `${poster.author}: ${poster.acked.size - (killedAt.get(poster) ?? 0)} acked since the kill; sessions given up: ${poster.givenUp.join(" | ") || "none"}; rejoins: ${poster.rejoined.join(" | ") || "none"}`,
+            );
+          const warnings = servers.map((server, index) =>
+            server.lines
+              .filter((line) => typeof line.level === "number" && line.level >= 40)
+              .slice(-15)
+              .map((line) => `server ${index}: ${JSON.stringify(line)}`)
+              .join("\n"),
+          );
+          stalled.push(...warnings);
+          throw new Error(`posting did not resume on every shard:\n${stalled.join("\n")}`, {
+            cause: error,
+          });
+        });
         stopping.stop = true;
         await Promise.all(posters.map((poster) => poster.done));
         expect(internalErrors()).toEqual([]);
@@ -179,9 +234,9 @@ describeWithRedisCluster(
           }
         }
         console.log(
-          `[cluster failover, ${label}] killed master :${victimPort} (room ${victimRoom}), promoted :${promoted}; acknowledged messages lost: ${lost}\n  ${report.join("\n  ")}`,
+          `[cluster failover, ${label}] killed master :${victimPort} (room ${victimRoom}), promoted :${promoted}; acknowledged messages lost: ${lost}; sessions given up and joined again: ${posters.reduce((sum, poster) => sum + poster.givenUp.length, 0)}\n  ${report.join("\n  ")}`,
         );
-        await Promise.all(posters.map((poster) => poster.session.close()));
+        await Promise.all(posters.map((poster) => poster.close()));
       });
     }
   },
