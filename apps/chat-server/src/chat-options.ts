@@ -6,9 +6,8 @@ import {
   DEFAULT_POST_BURST,
   DEFAULT_POST_RATE,
 } from "./service/chat-limits.js";
-import { DEFAULT_TRIM_INTERVAL_MS } from "./store/index.js";
-import { DEFAULT_REPLICATION_TIMEOUT_MS } from "./store/redis-cluster-store.js";
-import { DEFAULT_PRESENCE_TTL_MS } from "./store/redis-presence.js";
+import { DEFAULT_PRESENCE_TTL_MS, DEFAULT_REPLICATION_TIMEOUT_MS } from "./store/redis-defaults.js";
+import { DEFAULT_TRIM_INTERVAL_MS } from "./store/retention-trimmer.js";
 import { parseStoreLocation, type StoreLocation } from "./store-location.js";
 
 /** Default port of the chat server. */

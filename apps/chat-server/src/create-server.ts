@@ -14,7 +14,6 @@ import {
   retainsEverything,
   startRetention,
 } from "./store/index.js";
-import { tracedStore } from "./store/traced-store.js";
 import { describeStoreLocation } from "./store-location.js";
 
 /** The parsed configuration of the chat server. */
@@ -91,12 +90,25 @@ export async function createChatServer(
       await storage.close();
     },
   });
+  // The OpenTelemetry API is loaded only by a server that traces.
+  const tracing =
+    app.runtime.tracing === undefined
+      ? undefined
+      : {
+          ...(await import("./store/traced-store.js")),
+          ...(await import("./service/active-span-session-trace.js")),
+        };
   // Sessions share the response of each stored message they deliver: encoded once per room.
   const { definition, sessionResponses } = chatServiceDefinition();
   app.addService(
     definition,
     createChatService({
-      store: app.runtime.tracing ? tracedStore(store, config.store.kind) : store,
+      ...(tracing === undefined
+        ? { store }
+        : {
+            store: tracing.tracedStore(store, config.store.kind),
+            traceSession: tracing.activeSpanSessionTrace,
+          }),
       sessions,
       runtime: app.runtime,
       maxQueue: config.maxQueue,

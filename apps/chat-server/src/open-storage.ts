@@ -1,15 +1,10 @@
 import type { Logger } from "@fibchat/server-kit";
 import { openStore, type StoreHooks } from "./open-store.js";
 import { createLocalPresence, type PresenceRegistry } from "./presence/index.js";
-import {
-  createMemoryRoomCatalog,
-  createSqliteRoomCatalog,
-  type RetainingStore,
-  type RoomCatalog,
-} from "./store/index.js";
+import type { RetainingStore } from "./store/message-retention.js";
 import type { StreamEntry } from "./store/redis-entries.js";
-import { createRedisPresence, type RedisPresence } from "./store/redis-presence.js";
-import { createRedisRoomCatalog } from "./store/redis-room-catalog.js";
+import type { RedisPresence } from "./store/redis-presence.js";
+import type { RoomCatalog } from "./store/room-catalog.js";
 import type { StoreLocation } from "./store-location.js";
 
 /** What a chat server keeps in its store: messages, presence, and the list of rooms. */
@@ -66,7 +61,12 @@ export async function openStorage(
   try {
     let presence: PresenceRegistry;
     let rooms: RoomCatalog;
+    // As openStore: only the modules of the store in use are loaded.
     if (location.kind === "redis" || location.kind === "redis-cluster") {
+      const [{ createRedisPresence }, { createRedisRoomCatalog }] = await Promise.all([
+        import("./store/redis-presence.js"),
+        import("./store/redis-room-catalog.js"),
+      ]);
       redisPresence = await createRedisPresence({
         url: location.url,
         ...("follow" in store ? { follow: (room: string) => store.follow(room) } : {}),
@@ -83,8 +83,10 @@ export async function openStorage(
       presence = createLocalPresence();
       rooms =
         location.kind === "sqlite"
-          ? createSqliteRoomCatalog(location.path)
-          : createMemoryRoomCatalog(store);
+          ? (await import("./store/sqlite/sqlite-room-catalog.js")).createSqliteRoomCatalog(
+              location.path,
+            )
+          : (await import("./store/memory-room-catalog.js")).createMemoryRoomCatalog(store);
     }
     return {
       store,

@@ -1,14 +1,7 @@
 import { ConfigError, type Logger } from "@fibchat/server-kit";
-import {
-  type CommittedBatch,
-  createMemoryStore,
-  createRedisClusterStore,
-  createRedisStore,
-  createSqliteStore,
-  MessageStoreUnavailableError,
-  type RedisClusterStore,
-  type RetainingStore,
-} from "./store/index.js";
+import type { RetainingStore } from "./store/message-retention.js";
+import { type CommittedBatch, MessageStoreUnavailableError } from "./store/message-store.js";
+import type { RedisClusterStore } from "./store/redis-cluster-store.js";
 import type { StreamEntry } from "./store/redis-entries.js";
 import { describeStoreLocation, type StoreLocation } from "./store-location.js";
 
@@ -21,7 +14,8 @@ export interface StoreHooks {
 }
 
 /**
- * Opens the store `--store` names. A store that cannot be opened, including a Redis server that
+ * Opens the store `--store` names; only that store's module (and its driver: ioredis, SQLite) is
+ * loaded, so a server on one store does not pay the others' start-up. A store that cannot be opened, including a Redis server that
  * cannot be reached at start, is a configuration error: the process exits 2 saying why.
  */
 export async function openStore(
@@ -51,8 +45,9 @@ export async function openStore(
 ): Promise<RetainingStore | RedisClusterStore> {
   switch (location.kind) {
     case "memory":
-      return createMemoryStore();
-    case "sqlite":
+      return (await import("./store/memory-store.js")).createMemoryStore();
+    case "sqlite": {
+      const { createSqliteStore } = await import("./store/sqlite/sqlite-store.js");
       try {
         return createSqliteStore({
           path: location.path,
@@ -63,7 +58,9 @@ export async function openStore(
       } catch (error) {
         throw new ConfigError(`cannot open the SQLite store at ${location.path}: ${reason(error)}`);
       }
-    case "redis":
+    }
+    case "redis": {
+      const { createRedisStore } = await import("./store/redis-store.js");
       try {
         return await createRedisStore({
           url: location.url,
@@ -81,7 +78,9 @@ export async function openStore(
         }
         throw new ConfigError(`cannot open the Redis store at ${where}: ${reason(error)}`);
       }
-    case "redis-cluster":
+    }
+    case "redis-cluster": {
+      const { createRedisClusterStore } = await import("./store/redis-cluster-store.js");
       try {
         const store = await createRedisClusterStore({
           url: location.url,
@@ -109,6 +108,7 @@ export async function openStore(
         }
         throw new ConfigError(`cannot open the Redis Cluster store at ${where}: ${reason(error)}`);
       }
+    }
   }
 }
 

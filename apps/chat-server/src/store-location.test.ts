@@ -1,6 +1,6 @@
 import { ConfigError } from "@fibchat/server-kit";
 import { describe, expect, it } from "vitest";
-import { parseClusterUrl } from "./store/redis-cluster-connection.js";
+import { parseClusterUrl } from "./store/redis-cluster-url.js";
 import { describeStoreLocation, parseStoreLocation } from "./store-location.js";
 
 describe("parseStoreLocation: Redis Cluster", () => {

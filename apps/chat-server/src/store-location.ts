@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { ConfigError } from "@fibchat/server-kit";
-import { parseClusterUrl } from "./store/redis-cluster-connection.js";
+import { parseClusterUrl } from "./store/redis-cluster-url.js";
 
 /** Which backend holds the messages, as named by `--store`. */
 export type StoreLocation =

@@ -24,6 +24,7 @@ import { createListRooms } from "./list-rooms.js";
 import { createMessageDeliveries } from "./message-deliveries.js";
 import { required } from "./request-rules.js";
 import { withRetentionStatus } from "./retention-status.js";
+import { type SessionTracer, untracedSession } from "./session-trace.js";
 import { asStatus, withUnavailableStatus } from "./unavailable-status.js";
 
 /** Dependencies of {@link createChatService}. */
@@ -49,6 +50,11 @@ export interface ChatServiceDeps {
    * (`chatServiceDefinition`).
    */
   readonly sessionResponses: SharedResponses<SendAndReceiveMessageResponse>;
+  /**
+   * Opens each session's trace: `activeSpanSessionTrace` on a server that traces, else
+   * `untracedSession` (the default).
+   */
+  readonly traceSession?: SessionTracer;
 }
 
 /**
@@ -59,7 +65,7 @@ export function createChatService(deps: ChatServiceDeps): ChatServiceServer {
   const { sessions, runtime } = deps;
   const store = withUnavailableStatus(withRetentionStatus(deps.store, deps.retention));
   const deliveries = createMessageDeliveries(deps.sessionResponses);
-  const served = { ...deps, store, deliveries };
+  const served = { ...deps, store, deliveries, traceSession: deps.traceSession ?? untracedSession };
   const idRange = (room: string) => asStatus(deps.store.idRange(room));
 
   async function getStats({ room }: GetStatsRequest): Promise<GetStatsResponse> {

@@ -12,6 +12,7 @@ import type { ChatMetrics } from "./chat-metrics.js";
 import type { MessageDeliveries } from "./message-deliveries.js";
 import { joinRoom, type RoomSession } from "./room-session.js";
 import { takeSessionSlot } from "./session-slot.js";
+import type { SessionTracer } from "./session-trace.js";
 import { slowConsumerStatus } from "./slow-consumer-status.js";
 import { asStatus } from "./unavailable-status.js";
 
@@ -26,6 +27,8 @@ export interface ChatSessionDeps {
   readonly presence: PresenceRegistry;
   /** The one response object per stored message that every session delivering it sends. */
   readonly deliveries: MessageDeliveries;
+  /** Opens each session's trace (its span's join and post events). */
+  readonly traceSession: SessionTracer;
 }
 
 /**

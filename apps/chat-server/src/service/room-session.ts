@@ -15,7 +15,6 @@ import { createInbox, type Inbox } from "./inbox.js";
 import { presenceEvents, type SessionPresenceEvents } from "./presence-events.js";
 import { required } from "./request-rules.js";
 import { sessionAuthor } from "./session-author.js";
-import { createSessionTrace } from "./session-trace.js";
 import { slowConsumerRpcError } from "./slow-consumer-status.js";
 
 /** What the session loop waits for: an answer to a post, a message of the room, or a member event. */
@@ -53,7 +52,16 @@ export function joinRoom(
   join: JoinRoom,
   input: AsyncIterator<SendAndReceiveMessageRequest>,
   context: CallContext,
-  { store, sessions, maxQueue, maxTextBytes, metrics, limits, presence }: ChatSessionDeps,
+  {
+    store,
+    sessions,
+    maxQueue,
+    maxTextBytes,
+    metrics,
+    limits,
+    presence,
+    traceSession,
+  }: ChatSessionDeps,
 ): RoomSession {
   const room = required(parseRoom(join.room));
   const author = sessionAuthor(join.author, context.principal);
@@ -76,7 +84,7 @@ export function joinRoom(
   });
   const feed = roomFeed[Symbol.asyncIterator]();
   const { principal } = context;
-  const sessionTrace = createSessionTrace();
+  const sessionTrace = traceSession();
   sessionTrace.joined(room, join.replayAfterId);
   const postingDenied = hasScope(principal, "chat.write")
     ? undefined

@@ -1,5 +1,3 @@
-import { type Span, trace } from "@opentelemetry/api";
-
 /** Posts of one session recorded as span events; a long session's span stays small. */
 export const TRACED_POSTS = 16;
 
@@ -16,26 +14,10 @@ export interface SessionTrace {
   posted(outcome: PostOutcome, reason?: string, messageId?: bigint): void;
 }
 
-/** A {@link SessionTrace} on the span active now (the session's, when tracing is on). */
-export function createSessionTrace(): SessionTrace {
-  const span: Span | undefined = trace.getActiveSpan();
-  if (span === undefined || !span.isRecording()) return { joined() {}, posted() {} };
-  let posts = 0;
-  return {
-    joined(room, replayAfterId) {
-      span.addEvent("chat.join", {
-        "chat.room": room,
-        ...(replayAfterId !== undefined && { "chat.replay_after_id": replayAfterId.toString() }),
-      });
-    },
-    posted(outcome, reason, messageId) {
-      posts += 1;
-      if (posts > TRACED_POSTS) return;
-      span.addEvent("chat.post", {
-        "chat.post.outcome": outcome,
-        ...(reason !== undefined && { "chat.post.reject_reason": reason }),
-        ...(messageId !== undefined && { "chat.message_id": messageId.toString() }),
-      });
-    },
-  };
-}
+/** Opens the trace of a session that is starting (see ChatServiceDeps.traceSession). */
+export type SessionTracer = () => SessionTrace;
+
+/** The trace of a server that does not trace: records nothing. */
+export const untracedSession: SessionTracer = () => UNTRACED;
+
+const UNTRACED: SessionTrace = { joined() {}, posted() {} };

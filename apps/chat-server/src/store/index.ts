@@ -1,5 +1,9 @@
-export { createMemoryRoomCatalog } from "./memory-room-catalog.js";
-export { createMemoryStore, type MemoryStoreOptions } from "./memory-store.js";
+/*
+ * The store's contract: the interfaces every store implements, its errors, and retention. The
+ * stores themselves (memory, SQLite, Redis, Redis Cluster) are imported from their own modules,
+ * and by the server only once `--store` has named one (open-store.ts), so that a server does not
+ * load the drivers it does not use.
+ */
 export {
   type MessageRetention,
   type RetainingStore,
@@ -21,12 +25,6 @@ export {
   type StoreStats,
 } from "./message-store.js";
 export {
-  createRedisClusterStore,
-  type RedisClusterStore,
-  type RedisClusterStoreOptions,
-} from "./redis-cluster-store.js";
-export { createRedisStore, type RedisStoreOptions } from "./redis-store.js";
-export {
   DEFAULT_TRIM_BATCH,
   DEFAULT_TRIM_INTERVAL_MS,
   type Retention,
@@ -34,8 +32,3 @@ export {
   startRetention,
 } from "./retention-trimmer.js";
 export type { RoomCatalog, StoredRoom } from "./room-catalog.js";
-export { createSqliteRoomCatalog } from "./sqlite/sqlite-room-catalog.js";
-export {
-  createSqliteStore,
-  type SqliteStoreOptions,
-} from "./sqlite/sqlite-store.js";

@@ -14,17 +14,15 @@ import {
   clusterState,
   connectCluster,
   createClusterConnection,
-  parseClusterUrl,
 } from "./redis-cluster-connection.js";
 import { createClusterNotifier, readConfirmed } from "./redis-cluster-notifier.js";
 import { scanRooms } from "./redis-cluster-rooms.js";
 import { defineClusterScripts } from "./redis-cluster-scripts.js";
+import { parseClusterUrl } from "./redis-cluster-url.js";
 import { toStoreError } from "./redis-connection.js";
+import { DEFAULT_REPLICATION_TIMEOUT_MS } from "./redis-defaults.js";
 import { DEFAULT_NAMESPACE, redisKeys } from "./redis-keys.js";
 import { decodeRange, defineClusterTrimScript, trimClusterRoom } from "./redis-retention.js";
-
-/** The default of `--redis-replication-timeout`. */
-export const DEFAULT_REPLICATION_TIMEOUT_MS = 1_000;
 
 /** How to open a {@link createRedisClusterStore} store. */
 export interface RedisClusterStoreOptions {

@@ -11,19 +11,14 @@ import {
 } from "../presence/index.js";
 import { createPresenceListeners } from "../presence/presence-listeners.js";
 import { MessageStoreClosedError, MessageStoreUnavailableError } from "./message-store.js";
-import {
-  connectCluster,
-  createClusterConnection,
-  parseClusterUrl,
-} from "./redis-cluster-connection.js";
+import { connectCluster, createClusterConnection } from "./redis-cluster-connection.js";
 import { scanRooms } from "./redis-cluster-rooms.js";
+import { parseClusterUrl } from "./redis-cluster-url.js";
 import { connect, createConnection, toStoreError } from "./redis-connection.js";
+import { DEFAULT_PRESENCE_TTL_MS } from "./redis-defaults.js";
 import type { StreamEntry } from "./redis-entries.js";
 import { redisPresenceKeys } from "./redis-presence-keys.js";
 import { definePresenceScripts, leave, present, reap } from "./redis-presence-scripts.js";
-
-/** The default of `--presence-ttl`: how long a session's registration lasts without a heartbeat. */
-export const DEFAULT_PRESENCE_TTL_MS = 15_000;
 
 /** Sessions refreshed by one heartbeat command. */
 const SESSIONS_PER_COMMAND = 500;

@@ -1,10 +1,7 @@
 import { Cluster, type Redis } from "ioredis";
-import {
-  connectCluster,
-  createClusterConnection,
-  parseClusterUrl,
-} from "./redis-cluster-connection.js";
+import { connectCluster, createClusterConnection } from "./redis-cluster-connection.js";
 import { scanRooms } from "./redis-cluster-rooms.js";
+import { parseClusterUrl } from "./redis-cluster-url.js";
 import { connect, createConnection, toStoreError } from "./redis-connection.js";
 import { decodeMessage } from "./redis-entries.js";
 import { DEFAULT_NAMESPACE, redisKeys } from "./redis-keys.js";
