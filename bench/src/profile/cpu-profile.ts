@@ -111,7 +111,7 @@ function labelOf({ callFrame: { functionName, url, lineNumber } }: ProfileNode):
   return `${functionName || "(anonymous)"} (${file}:${lineNumber + 1})`;
 }
 
-function checkProfile(profile: unknown): {
+export function checkProfile(profile: unknown): {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];

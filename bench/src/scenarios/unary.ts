@@ -1,22 +1,18 @@
-import type { LoadGenerator } from "../load/load-generator.js";
-import { startCpuMeter } from "../process/proc-stats.js";
-import type { RunningServer } from "../process/server-process.js";
 import { type LatencyLine, latencyChart } from "../report/chart-builders.js";
 import type { ComparisonRow, Measurement } from "../report/results.js";
 import { alternate } from "./alternate.js";
 import type { Scenario } from "./bench-context.js";
-import { cpuNote, measurementOf, problemNotes, type Round } from "./measurement.js";
+import { measureUnary } from "./measure-unary.js";
+import { cpuNote, measurementOf, problemNotes } from "./measurement.js";
+import { metricsCostByProfile } from "./metrics-cost-profile.js";
 import { withServers } from "./with-servers.js";
 
-const REQUEST = { start: 0, count: 20 };
 /** The concurrency at which the info-level server is measured too. */
 const LOGGING_CONCURRENCY = 16;
 /** Issue 14: at least as fast as bare grpc-js recomputing the same numbers, at every level. */
 const TARGET_RATIO = 1;
 /** Issue 14: the default log level's access log may cost at most 5 % of unary throughput. */
 const LOGGING_TARGET_RATIO = 0.95;
-/** Issue 13: serving metrics may cost at most 3 % of unary throughput. */
-const METRICS_TARGET_RATIO = 0.97;
 
 /**
  * Unary GetSequence(count = 20) at each concurrency of the mode: fibchat against the bare
@@ -33,18 +29,23 @@ export const unaryScenario: Scenario = {
       const bare = await start(servers.bareFibonacci);
       const logging = await start(servers.fibonacci("info"));
       const metered = await start(servers.fibonacci("warn", { metrics: true }));
+      // A second process of the same server: how far two identical servers' calls/s differ in
+      // one run, i.e. what this machine can resolve.
+      const twin = await start({ ...servers.fibonacci("warn"), name: "fibchat (second process)" });
       const rows: ComparisonRow[] = [];
       const notes: string[] = [];
       const lines: LatencyLine[] = [];
       for (const concurrency of mode.unaryConcurrency) {
         const contenders =
-          concurrency === LOGGING_CONCURRENCY ? [fibchat, bare, logging, metered] : [fibchat, bare];
+          concurrency === LOGGING_CONCURRENCY
+            ? [fibchat, bare, logging, metered, twin]
+            : [fibchat, bare];
         const rounds = await alternate(contenders, mode.rounds, (server, round) => {
           log(`unary, ${concurrency} in flight: ${server.name}, round ${round + 1}`);
           return measureUnary(context.load, server, concurrency, mode.warmupMs, mode.roundMs);
         });
         const peaks = await Promise.all(contenders.map((server) => server.peakRssBytes()));
-        const [ours, theirs, withLogs, withMetrics] = contenders.map((server, i) =>
+        const [ours, theirs, withLogs, withMetrics, again] = contenders.map((server, i) =>
           measurementOf(server.name, rounds[i] ?? [], peaks[i]),
         );
         if (ours === undefined || theirs === undefined) throw new Error("no unary measurement");
@@ -80,10 +81,18 @@ export const unaryScenario: Scenario = {
             better: "higher",
             fibchat: withMetrics,
             baseline: ours,
-            target: {
-              description: `≥ ${METRICS_TARGET_RATIO}× metrics off`,
-              met: withMetrics.value >= METRICS_TARGET_RATIO * ours.value,
-            },
+          });
+          const byProfile = await metricsCostByProfile(context, start, concurrency, scenario);
+          rows.push(byProfile.row);
+          notes.push(...byProfile.notes);
+        }
+        if (again !== undefined) {
+          rows.push({
+            scenario: `${scenario}: the same server, a second process (noise floor)`,
+            metric: "calls/s",
+            better: "higher",
+            fibchat: again,
+            baseline: ours,
           });
         }
         const measured = [
@@ -91,6 +100,7 @@ export const unaryScenario: Scenario = {
           theirs,
           ...(withLogs ? [withLogs] : []),
           ...(withMetrics ? [withMetrics] : []),
+          ...(again ? [again] : []),
         ];
         notes.push(`${concurrency} in flight, server CPU: ${cpuNote(measured)}.`);
         notes.push(`${concurrency} in flight, server CPU per call: ${cpuPerCallNote(measured)}.`);
@@ -109,6 +119,7 @@ export const unaryScenario: Scenario = {
       notes.push(
         "Every server runs with `--log-level warn` except the `log info` row: at info, fibchat writes one access-log line per call (written once per event-loop turn) to a pipe the harness drains.",
         "The `metrics on` row runs the same server with `--metrics-address 127.0.0.1:0`: every call is counted (gRPC counters and latency histogram); nothing scrapes during the rounds, and a scrape's own cost is paid only when Prometheus asks.",
+        "Issue 13's target (metrics cost ≤ 3 %) is held to the `by profile` row, not to calls/s: the `second process` row measures one server against an identical one, and on this 2-core virtual machine the two differ by more than 3 % from run to run (15–20 % seen), because the machine's speed moves between rounds. A profile's shares do not move with it.",
         `Load: ${context.load.description}; calls spread over up to 4 connections; each round is ${mode.warmupMs} ms of warm-up, then ${mode.roundMs} ms measured.`,
       );
       return {
@@ -124,28 +135,6 @@ export const unaryScenario: Scenario = {
       };
     }),
 };
-
-async function measureUnary(
-  load: LoadGenerator,
-  server: RunningServer,
-  concurrency: number,
-  warmupMs: number,
-  durationMs: number,
-): Promise<Round> {
-  const cpu = await startCpuMeter(server.pid);
-  const result = await load.unary(server.address, {
-    request: REQUEST,
-    concurrency,
-    warmupMs,
-    durationMs,
-  });
-  return {
-    value: result.completed / result.seconds,
-    latency: result.latency,
-    cpuPercent: await cpu(),
-    problems: result.problems,
-  };
-}
 
 /**
  * CPU time each server spent per call (its CPU share over its throughput): unlike calls/s, this
