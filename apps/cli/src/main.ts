@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { startTracingFromEnv } from "@fibchat/server-kit/tracing";
+import { startTracingFromEnv } from "@fibchat/tracing-sdk";
 import { ExitCode } from "./errors.js";
 import { packageVersion } from "./package-version.js";
 import { runCli } from "./run-cli.js";

@@ -82,6 +82,23 @@ describe("the fibchat-fibonacci-server process", () => {
     expect(error?.stderr).toMatch(message);
   });
 
+  it.each([
+    [{ OTEL_TRACES_EXPORTER: "jaeger" }, /OTEL_TRACES_EXPORTER=jaeger is not supported/],
+    [
+      { OTEL_TRACES_EXPORTER: "otlp", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" },
+      /OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported/,
+    ],
+  ])("exits 2 with a clear message for the tracing settings %j", async (env, message) => {
+    const error = await run(process.execPath, [MAIN, "--port", "0"], {
+      env: { ...process.env, ...env },
+    }).then(
+      () => undefined,
+      (err: { code?: number; stderr?: string }) => err,
+    );
+    expect(error?.code).toBe(2);
+    expect(error?.stderr).toMatch(message);
+  });
+
   it("announces where it listens even at --log-level warn", async () => {
     const server = await spawnServer(MAIN, ["--log-level", "warn"]);
     expect(server.address).toMatch(/^127\.0\.0\.1:\d+$/);

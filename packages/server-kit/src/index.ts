@@ -61,8 +61,3 @@ export {
   type ServerAppOptions,
 } from "./server/server-app.js";
 export { spanOf } from "./telemetry/call-span.js";
-export {
-  startTracingFromEnv,
-  type TracingDefaults,
-  type TracingSdk,
-} from "./telemetry/trace-sdk.js";

@@ -1,7 +1,8 @@
+import { startTracingFromEnv, TracingConfigError, type TracingSdk } from "@fibchat/tracing-sdk";
 import { formatHelp } from "../config/format-help.js";
 import { ConfigError, type ConfigOf, type OptionTable } from "../config/option.js";
 import { parseCommandLine } from "../config/parse-config.js";
-import { startTracingFromEnv, type TracingSdk } from "../telemetry/trace-sdk.js";
+
 import type { ServerApp } from "./server-app.js";
 
 /** What {@link runServer} needs to turn a process into a server. */
@@ -49,7 +50,9 @@ export async function runServer<Table extends OptionTable>(
     });
     app = await spec.create(config);
   } catch (error) {
-    if (error instanceof ConfigError) return exitWithConfigError(spec.command, error);
+    if (error instanceof ConfigError || error instanceof TracingConfigError) {
+      return exitWithConfigError(spec.command, error);
+    }
     throw error;
   }
   const { log } = app;

@@ -1,4 +1,5 @@
 import { setMaxListeners } from "node:events";
+import { tracingStarted } from "@fibchat/tracing-sdk";
 import {
   type Server as GrpcServer,
   Server,
@@ -16,7 +17,6 @@ import type { HostPort } from "../config/parsers.js";
 import { refuseInvalidRequests } from "../decoding/refuse-invalid-requests.js";
 import { strictService } from "../decoding/strict-service.js";
 import { type MetricsEndpoint, startMetricsEndpoint } from "../telemetry/metrics-endpoint.js";
-import { tracingStarted } from "../telemetry/trace-sdk.js";
 import { HealthStatuses } from "./health-service.js";
 import { accessLogInterceptor } from "./interceptors.js";
 import { addReflection } from "./reflection.js";

@@ -3,6 +3,7 @@ import {
   ChatServiceService,
   type SendAndReceiveMessageResponse,
 } from "@fibchat/contracts/chat/v1";
+import { startTracingFromEnv, type TracingSdk } from "@fibchat/tracing-sdk";
 import { Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { trace } from "@opentelemetry/api";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +11,6 @@ import { bidiStreaming, serverStreaming, unary } from "../adapter/handlers.js";
 import type { ServerApp } from "../server/server-app.js";
 import { insecure, startApp, type TestApp } from "../test-support/start-app.js";
 import { type OtlpReceiver, startOtlpReceiver } from "../testing/otlp-receiver.js";
-import { startTracingFromEnv, type TracingSdk } from "./trace-sdk.js";
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 const PARENT_ID = "00f067aa0ba902b7";

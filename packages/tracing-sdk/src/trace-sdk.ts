@@ -1,5 +1,3 @@
-import { ConfigError } from "../config/option.js";
-
 let started = false;
 
 /**
@@ -23,6 +21,14 @@ export interface TracingDefaults {
 }
 
 /**
+ * An `OTEL_*` setting fibchat cannot honour: the process should exit saying so (the servers
+ * exit 2, as for a bad flag; the CLI exits with its usage code).
+ */
+export class TracingConfigError extends Error {
+  override readonly name = "TracingConfigError";
+}
+
+/**
  * Starts the OpenTelemetry trace SDK when the standard environment variables ask for it —
  * `OTEL_TRACES_EXPORTER=otlp` (and `OTEL_SDK_DISABLED` not `true`) — and returns it; otherwise
  * does nothing and returns `undefined`. `env` decides whether and how to export; the SDK reads
@@ -32,8 +38,8 @@ export interface TracingDefaults {
  * `OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_SAMPLER(_ARG)`,
  * `OTEL_EXPORTER_OTLP_HEADERS`, `OTEL_BSP_*`. The provider, W3C trace-context propagation and
  * async context are registered globally, so this is for a process's `main`, once.
- * Rejects with a `ConfigError` for an exporter or protocol fibchat does not ship (`grpc`: it would load a
- * second copy of grpc-js).
+ * Rejects with a {@link TracingConfigError} for an exporter or protocol fibchat does not ship
+ * (`grpc`: it would load a second copy of grpc-js).
  */
 export async function startTracingFromEnv(
   env: NodeJS.ProcessEnv,
@@ -47,7 +53,9 @@ export async function startTracingFromEnv(
   if (exporters.length === 0) return undefined;
   const unsupported = exporters.find((name) => name !== "otlp");
   if (unsupported !== undefined) {
-    throw new ConfigError(`OTEL_TRACES_EXPORTER=${unsupported} is not supported: use otlp or none`);
+    throw new TracingConfigError(
+      `OTEL_TRACES_EXPORTER=${unsupported} is not supported: use otlp or none`,
+    );
   }
   const protocol = (
     env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ??
@@ -55,7 +63,7 @@ export async function startTracingFromEnv(
     "http/protobuf"
   ).trim();
   if (protocol !== "http/protobuf" && protocol !== "http/json") {
-    throw new ConfigError(
+    throw new TracingConfigError(
       `OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} is not supported: use http/protobuf or http/json`,
     );
   }

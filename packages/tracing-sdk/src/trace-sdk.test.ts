@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../config/option.js";
-import { startTracingFromEnv, tracingStarted } from "./trace-sdk.js";
+import { startTracingFromEnv, TracingConfigError, tracingStarted } from "./trace-sdk.js";
 
 const defaults = { serviceName: "test", serviceVersion: "0" };
 
@@ -20,9 +19,9 @@ describe("startTracingFromEnv", () => {
       { OTEL_TRACES_EXPORTER: "otlp", OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" },
       /OTEL_EXPORTER_OTLP_PROTOCOL=grpc is not supported: use http\/protobuf or http\/json/,
     ],
-  ])("refuses %j with a ConfigError", async (env, message) => {
+  ])("refuses %j with a TracingConfigError", async (env, message) => {
     const started = startTracingFromEnv(env, defaults);
-    await expect(started).rejects.toThrow(ConfigError);
+    await expect(started).rejects.toThrow(TracingConfigError);
     await expect(started).rejects.toThrow(message);
   });
 });

@@ -1,1 +1,0 @@
-export { startTracingFromEnv, type TracingDefaults, type TracingSdk } from "./trace-sdk.js";

@@ -1,0 +1,7 @@
+export {
+  startTracingFromEnv,
+  TracingConfigError,
+  type TracingDefaults,
+  type TracingSdk,
+  tracingStarted,
+} from "./trace-sdk.js";
