@@ -206,6 +206,7 @@ describe("descriptor set", () => {
       "google/protobuf/timestamp.proto",
       "grpc/health/v1/health.proto",
       "grpc/reflection/v1/reflection.proto",
+      "grpc/reflection/v1alpha/reflection.proto",
     ]);
     const services = set.file.flatMap((f) => f.service.map((s) => `${f.package}.${s.name}`));
     expect(services.sort()).toEqual([
@@ -213,6 +214,7 @@ describe("descriptor set", () => {
       "fibonacci.v1.FibonacciService",
       "grpc.health.v1.Health",
       "grpc.reflection.v1.ServerReflection",
+      "grpc.reflection.v1alpha.ServerReflection",
     ]);
     const fib = set.file.find((f) => f.name === "fibonacci/v1/fibonacci.proto");
     expect(fib?.sourceCodeInfo?.location.some((l) => l.leadingComments.includes("exact"))).toBe(

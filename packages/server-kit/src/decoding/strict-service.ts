@@ -32,7 +32,7 @@ export function isStrictDeserializer(deserialize: object): boolean {
 export function strictService(definition: ServiceDefinition): ServiceDefinition {
   const methods: Record<string, MethodDefinition<unknown, unknown>> = {};
   for (const [name, method] of Object.entries(definition)) {
-    const plan = planMessage(requestSchemaOf(method.path, method));
+    const plan = planMessage(requestSchemaOf(method.path));
     if (!plan.hasStrings) {
       methods[name] = method;
       continue;

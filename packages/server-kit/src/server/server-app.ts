@@ -64,8 +64,8 @@ export interface ServerApp {
   /**
    * Registers a service; its health status is reported under its full name. Its requests are
    * checked before decoding: invalid UTF-8 in a string field, or a malformed message, fails the
-   * call with `INVALID_ARGUMENT` naming the field. Throws when a request type is in neither the
-   * contracts' descriptor set nor the definition (as `@grpc/proto-loader` writes it). `scopes`
+   * call with `INVALID_ARGUMENT` naming the field. Throws when a request type is not in the
+   * contracts' descriptor set. `scopes`
    * names the scope each method needs when the server identifies users (a call without it is
    * refused with `PERMISSION_DENIED` before the handler runs); methods left out need none.
    */
@@ -202,8 +202,7 @@ export async function createServerApp({
     },
     async listen() {
       services.addService(health.definition, health.implementation());
-      if (config.reflection)
-        await addReflection(services, [...serviceNames, "grpc.health.v1.Health"]);
+      if (config.reflection) addReflection(services, [...serviceNames, "grpc.health.v1.Health"]);
       // The listening and metrics lines are the server's interface to scripts and tests (they
       // name the ports of `--port 0`), so they are written at any level but silent.
       const announce =
