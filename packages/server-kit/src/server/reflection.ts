@@ -26,20 +26,7 @@ export function addReflection(
   services: readonly string[],
 ): void {
   const registry = contractsRegistry();
-  const implementation: ServerReflectionServer = {
-    serverReflectionInfo: (call) => answerReflection(call, registry, services),
-  };
-  server.addService(ServerReflectionService, implementation);
-  server.addService(ServerReflectionV1AlphaService, implementation);
-}
-
-function answerReflection(
-  call: ReflectionCall,
-  registry: FileRegistry,
-  services: readonly string[],
-): void {
-  // Files sent on this stream: an import already sent is not sent again (grpc-go does the same).
-  const sent = new Set<string>();
+  // Encoded once per file for every stream: the descriptor set holds a handful of files.
   const encoded = new Map<string, Buffer>();
   const bytesOf = (file: DescFile) => {
     let bytes = encoded.get(file.name);
@@ -49,6 +36,21 @@ function answerReflection(
     }
     return bytes;
   };
+  const implementation: ServerReflectionServer = {
+    serverReflectionInfo: (call) => answerReflection(call, registry, services, bytesOf),
+  };
+  server.addService(ServerReflectionService, implementation);
+  server.addService(ServerReflectionV1AlphaService, implementation);
+}
+
+function answerReflection(
+  call: ReflectionCall,
+  registry: FileRegistry,
+  services: readonly string[],
+  bytesOf: (file: DescFile) => Buffer,
+): void {
+  // Files sent on this stream: an import already sent is not sent again (grpc-go does the same).
+  const sent = new Set<string>();
   const withImports = (file: DescFile | undefined, what: string): MessageResponse => {
     if (file === undefined) return notFound(what);
     const files: Buffer[] = [];
