@@ -1,125 +1,125 @@
-import { createFileRegistry, type DescMessage, fromBinary, fromJson } from "@bufbuild/protobuf";
-import { FileDescriptorProtoSchema, FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
-import { readDescriptorSet } from "@fibchat/contracts";
+import { type RequestLayouts, requestLayouts } from "@fibchat/contracts";
 import { describe, expect, it } from "vitest";
 import { INVALID_UTF8, wire } from "../testing/wire-bytes.js";
 import { inspectRequest } from "./inspect-request.js";
-import { planMessage } from "./wire-plan.js";
+import { type MessagePlan, planMessages } from "./wire-plan.js";
 
-// test.v1: every shape a string can hide in. Written as a descriptor because the test needs
-// no generated code, only the schema.
-const testFile = fromJson(FileDescriptorProtoSchema, {
-  name: "test/v1/test.proto",
-  package: "test.v1",
-  syntax: "proto3",
-  messageType: [
-    {
-      name: "Outer",
-      field: [
-        { name: "name", number: 1, label: "LABEL_OPTIONAL", type: "TYPE_STRING" },
-        { name: "tags", number: 2, label: "LABEL_REPEATED", type: "TYPE_STRING" },
-        {
-          name: "inner",
-          number: 3,
-          label: "LABEL_OPTIONAL",
-          type: "TYPE_MESSAGE",
-          typeName: ".test.v1.Inner",
-        },
-        {
-          name: "inners",
-          number: 4,
-          label: "LABEL_REPEATED",
-          type: "TYPE_MESSAGE",
-          typeName: ".test.v1.Inner",
-        },
-        {
-          name: "labels",
-          number: 5,
-          label: "LABEL_REPEATED",
-          type: "TYPE_MESSAGE",
-          typeName: ".test.v1.Outer.LabelsEntry",
-        },
-        { name: "numbers", number: 6, label: "LABEL_REPEATED", type: "TYPE_UINT32" },
-        {
-          name: "next",
-          number: 7,
-          label: "LABEL_OPTIONAL",
-          type: "TYPE_MESSAGE",
-          typeName: ".test.v1.Outer",
-        },
-        {
-          name: "by_key",
-          number: 8,
-          label: "LABEL_REPEATED",
-          type: "TYPE_MESSAGE",
-          typeName: ".test.v1.Outer.ByKeyEntry",
-        },
-        { name: "blob", number: 9, label: "LABEL_OPTIONAL", type: "TYPE_BYTES" },
-      ],
-      nestedType: [
-        {
-          name: "LabelsEntry",
-          options: { mapEntry: true },
-          field: [
-            { name: "key", number: 1, label: "LABEL_OPTIONAL", type: "TYPE_STRING" },
-            { name: "value", number: 2, label: "LABEL_OPTIONAL", type: "TYPE_STRING" },
-          ],
-        },
-        {
-          name: "ByKeyEntry",
-          options: { mapEntry: true },
-          field: [
-            { name: "key", number: 1, label: "LABEL_OPTIONAL", type: "TYPE_STRING" },
-            {
-              name: "value",
-              number: 2,
-              label: "LABEL_OPTIONAL",
-              type: "TYPE_MESSAGE",
-              typeName: ".test.v1.Inner",
-            },
-          ],
-        },
-      ],
-    },
-    {
-      name: "Inner",
-      field: [
-        { name: "note", number: 1, label: "LABEL_OPTIONAL", type: "TYPE_STRING" },
-        { name: "count", number: 2, label: "LABEL_OPTIONAL", type: "TYPE_UINT64" },
-      ],
-    },
-    {
-      name: "Numbers",
-      field: [
-        { name: "a", number: 1, label: "LABEL_OPTIONAL", type: "TYPE_UINT32" },
-        { name: "b", number: 2, label: "LABEL_REPEATED", type: "TYPE_INT64" },
-      ],
-    },
-  ],
-});
-const testRegistry = createFileRegistry(testFile, () => undefined);
-const contracts = createFileRegistry(fromBinary(FileDescriptorSetSchema, readDescriptorSet()));
+// test.v1: every shape a string can hide in, as the contracts' generator lays it out (its own
+// test checks that it does so from descriptors):
+//   message Outer {
+//     string name = 1; repeated string tags = 2; Inner inner = 3; repeated Inner inners = 4;
+//     map<string, string> labels = 5; repeated uint32 numbers = 6; Outer next = 7;
+//     map<string, Inner> by_key = 8; bytes blob = 9;
+//   }
+//   message Inner { string note = 1; uint64 count = 2; }
+//   message Numbers { uint32 a = 1; repeated int64 b = 2; }
+const testLayouts: RequestLayouts = {
+  methods: {},
+  messages: {
+    "test.v1.Outer": [
+      { number: 1, name: "test.v1.Outer.name", wireTypes: ["LEN"], utf8: true },
+      { number: 2, name: "test.v1.Outer.tags", wireTypes: ["LEN"], utf8: true },
+      {
+        number: 3,
+        name: "test.v1.Outer.inner",
+        wireTypes: ["LEN"],
+        utf8: false,
+        message: "test.v1.Inner",
+      },
+      {
+        number: 4,
+        name: "test.v1.Outer.inners",
+        wireTypes: ["LEN"],
+        utf8: false,
+        message: "test.v1.Inner",
+      },
+      {
+        number: 5,
+        name: "test.v1.Outer.labels",
+        wireTypes: ["LEN"],
+        utf8: false,
+        message: "test.v1.Outer.labels.entry",
+      },
+      { number: 6, name: "test.v1.Outer.numbers", wireTypes: ["VARINT", "LEN"], utf8: false },
+      {
+        number: 7,
+        name: "test.v1.Outer.next",
+        wireTypes: ["LEN"],
+        utf8: false,
+        message: "test.v1.Outer",
+      },
+      {
+        number: 8,
+        name: "test.v1.Outer.by_key",
+        wireTypes: ["LEN"],
+        utf8: false,
+        message: "test.v1.Outer.by_key.entry",
+      },
+      { number: 9, name: "test.v1.Outer.blob", wireTypes: ["LEN"], utf8: false },
+    ],
+    "test.v1.Outer.labels.entry": [
+      { number: 1, name: "test.v1.Outer.labels.key", wireTypes: ["LEN"], utf8: true },
+      { number: 2, name: "test.v1.Outer.labels.value", wireTypes: ["LEN"], utf8: true },
+    ],
+    "test.v1.Outer.by_key.entry": [
+      { number: 1, name: "test.v1.Outer.by_key.key", wireTypes: ["LEN"], utf8: true },
+      {
+        number: 2,
+        name: "test.v1.Outer.by_key.value",
+        wireTypes: ["LEN"],
+        utf8: false,
+        message: "test.v1.Inner",
+      },
+    ],
+    "test.v1.Inner": [
+      { number: 1, name: "test.v1.Inner.note", wireTypes: ["LEN"], utf8: true },
+      { number: 2, name: "test.v1.Inner.count", wireTypes: ["VARINT"], utf8: false },
+    ],
+    "test.v1.Numbers": [
+      { number: 1, name: "test.v1.Numbers.a", wireTypes: ["VARINT"], utf8: false },
+      { number: 2, name: "test.v1.Numbers.b", wireTypes: ["VARINT", "LEN"], utf8: false },
+    ],
+  },
+};
+const testPlans = planMessages(testLayouts);
+const contractPlans = planMessages(requestLayouts);
 
-function message(registry: typeof testRegistry, typeName: string): DescMessage {
-  const found = registry.getMessage(typeName);
+function plan(plans: ReadonlyMap<string, MessagePlan>, typeName: string): MessagePlan {
+  const found = plans.get(typeName);
   if (found === undefined) throw new Error(`no ${typeName}`);
   return found;
 }
 
-const outer = planMessage(message(testRegistry, "test.v1.Outer"));
+const outer = plan(testPlans, "test.v1.Outer");
 const BAD = [0xc3, 0x28];
 
-describe("planMessage", () => {
+describe("planMessages", () => {
   it("marks which types hold a string anywhere", () => {
     expect(outer.hasStrings).toBe(true);
-    expect(planMessage(message(testRegistry, "test.v1.Numbers")).hasStrings).toBe(false);
+    expect(plan(testPlans, "test.v1.Numbers").hasStrings).toBe(false);
     for (const typeName of [
       "fibonacci.v1.GetSequenceRequest",
       "fibonacci.v1.StreamSequenceRequest",
     ])
-      expect(planMessage(message(contracts, typeName)).hasStrings).toBe(false);
-    expect(planMessage(message(contracts, "chat.v1.SendAndReceiveMessageRequest")).hasStrings).toBe(
-      true,
+      expect(plan(contractPlans, typeName).hasStrings).toBe(false);
+    expect(plan(contractPlans, "chat.v1.SendAndReceiveMessageRequest").hasStrings).toBe(true);
+  });
+
+  it("links recursive types to themselves", () => {
+    expect(outer.fields.get(7)?.message).toBe(outer);
+  });
+
+  it("refuses a layout naming a message it does not lay out", () => {
+    const broken: RequestLayouts = {
+      methods: {},
+      messages: {
+        "test.v1.A": [
+          { number: 1, name: "test.v1.A.b", wireTypes: ["LEN"], utf8: false, message: "test.v1.B" },
+        ],
+      },
+    };
+    expect(() => planMessages(broken)).toThrow(
+      "the layout of test.v1.A.b names test.v1.B, which has none",
     );
   });
 });
@@ -281,7 +281,7 @@ describe("inspectRequest", () => {
     });
 
   it("names the field in fibchat's chat requests", () => {
-    const request = planMessage(message(contracts, "chat.v1.SendAndReceiveMessageRequest"));
+    const request = plan(contractPlans, "chat.v1.SendAndReceiveMessageRequest");
     const post = wire.len(2, [...wire.len(1, "hi"), ...wire.len(2, [0xff])]);
     expect(inspectRequest(Uint8Array.from(post), request)).toEqual({
       kind: "invalid-utf8",

@@ -24,8 +24,7 @@ interface Cursor {
  *
  * Well-formedness is checked strictly because the decoders are lenient in ways that would let a
  * string escape the check: ts-proto stops a message at a zero tag and lets a field overrun its
- * enclosing message, and protobufjs (health, reflection) reads a declared field whatever its wire
- * type. So a malformed request is refused here too, instead of being left to them.
+ * enclosing message. So a malformed request is refused here too, instead of being left to them.
  */
 export function inspectRequest(bytes: Uint8Array, plan: MessagePlan): RequestDefect | undefined {
   const cursor: Cursor = { bytes, pos: 0, defect: undefined };

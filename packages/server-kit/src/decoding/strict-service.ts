@@ -1,7 +1,6 @@
 import type { MethodDefinition, ServiceDefinition } from "@grpc/grpc-js";
 import { inspectRequest, type RequestDefect } from "./inspect-request.js";
-import { requestSchemaOf } from "./request-schemas.js";
-import { planMessage } from "./wire-plan.js";
+import { requestPlanOf } from "./request-plans.js";
 
 /**
  * What a strict deserializer returns instead of a message for a request it refuses. It never
@@ -27,12 +26,12 @@ export function isStrictDeserializer(deserialize: object): boolean {
  * `definition` with each method's `requestDeserialize` checking the raw request first (see
  * `inspectRequest`): a request with invalid UTF-8 in a string field, or malformed, deserializes
  * to a {@link RefusedRequest}. A method whose request type holds no string field anywhere keeps
- * its deserializer, so it pays nothing. Throws when a request type is in no descriptor set.
+ * its deserializer, so it pays nothing. Throws when a method has no generated request layout.
  */
 export function strictService(definition: ServiceDefinition): ServiceDefinition {
   const methods: Record<string, MethodDefinition<unknown, unknown>> = {};
   for (const [name, method] of Object.entries(definition)) {
-    const plan = planMessage(requestSchemaOf(method.path));
+    const plan = requestPlanOf(method.path);
     if (!plan.hasStrings) {
       methods[name] = method;
       continue;

@@ -1,4 +1,4 @@
-import { type DescField, type DescMessage, ScalarType } from "@bufbuild/protobuf";
+import type { FieldLayout, RequestLayouts, WireTypeName } from "@fibchat/contracts";
 
 /** Protobuf wire types (protobuf.dev/programming-guides/encoding, "Message Structure"). */
 export const WireType = {
@@ -44,117 +44,40 @@ export const UNKNOWN_MESSAGE: MessagePlan = {
   hasStrings: false,
 };
 
+const WIRE_TYPE_BITS: Readonly<Record<WireTypeName, number>> = {
+  VARINT: 1 << WireType.VARINT,
+  I64: 1 << WireType.I64,
+  LEN: 1 << WireType.LEN,
+  SGROUP: 1 << WireType.SGROUP,
+  I32: 1 << WireType.I32,
+};
+
 /**
- * Builds the wire plan of `message` and of every type reachable from it. Recursive types are
- * handled: each type is planned once per call.
+ * The wire plan of every message in `layouts` (generated with the contracts), by type name, each
+ * field's embedded message linked to its plan. Recursive types link to themselves.
  */
-export function planMessage(message: DescMessage): MessagePlan {
+export function planMessages(layouts: RequestLayouts): ReadonlyMap<string, MessagePlan> {
   const plans = new Map<string, MutablePlan>();
-  const root = plan(message, plans);
+  for (const typeName of Object.keys(layouts.messages))
+    plans.set(typeName, { typeName, fields: new Map(), hasStrings: false });
+  for (const [typeName, fields] of Object.entries(layouts.messages)) {
+    const plan = plans.get(typeName);
+    for (const field of fields) plan?.fields.set(field.number, planField(field, plans));
+  }
   const withStrings = typesReachingStrings(plans);
   for (const [typeName, each] of plans) each.hasStrings = withStrings.has(typeName);
-  return root;
+  return plans;
 }
 
-function plan(message: DescMessage, plans: Map<string, MutablePlan>): MutablePlan {
-  const known = plans.get(message.typeName);
-  if (known !== undefined) return known;
-  const result: MutablePlan = { typeName: message.typeName, fields: new Map(), hasStrings: false };
-  plans.set(message.typeName, result);
-  for (const field of message.fields) result.fields.set(field.number, planField(field, plans));
-  return result;
-}
-
-function planField(field: DescField, plans: Map<string, MutablePlan>): FieldPlan {
-  const name = `${field.parent.typeName}.${field.name}`;
-  switch (field.fieldKind) {
-    case "scalar":
-      return leaf(name, bit(scalarWireType(field.scalar)), field.scalar === ScalarType.STRING);
-    case "enum":
-      return leaf(name, bit(WireType.VARINT), false);
-    case "message":
-      return nested(name, field.delimitedEncoding, plan(field.message, plans));
-    case "list":
-      switch (field.listKind) {
-        case "scalar":
-          // Repeated numbers may come packed (LEN) or one by one, and parsers accept both.
-          return leaf(
-            name,
-            bit(scalarWireType(field.scalar)) | bit(WireType.LEN),
-            field.scalar === ScalarType.STRING,
-          );
-        case "enum":
-          return leaf(name, bit(WireType.VARINT) | bit(WireType.LEN), false);
-        case "message":
-          return nested(name, field.delimitedEncoding, plan(field.message, plans));
-      }
-      break;
-    case "map": {
-      // A map is a repeated entry message { key = 1; value = 2; } (protobuf.dev, "Maps").
-      const entry: MutablePlan = {
-        typeName: `${name}.entry`,
-        fields: new Map(),
-        hasStrings: false,
-      };
-      plans.set(entry.typeName, entry);
-      entry.fields.set(
-        1,
-        leaf(`${name}.key`, bit(scalarWireType(field.mapKey)), field.mapKey === ScalarType.STRING),
-      );
-      entry.fields.set(2, mapValue(field, `${name}.value`, plans));
-      return nested(name, false, entry);
-    }
+function planField(field: FieldLayout, plans: ReadonlyMap<string, MutablePlan>): FieldPlan {
+  let message: MessagePlan | undefined;
+  if (field.message !== undefined) {
+    message = plans.get(field.message);
+    if (message === undefined)
+      throw new Error(`the layout of ${field.name} names ${field.message}, which has none`);
   }
-}
-
-function mapValue(
-  field: DescField & { fieldKind: "map" },
-  name: string,
-  plans: Map<string, MutablePlan>,
-): FieldPlan {
-  switch (field.mapKind) {
-    case "scalar":
-      return leaf(name, bit(scalarWireType(field.scalar)), field.scalar === ScalarType.STRING);
-    case "enum":
-      return leaf(name, bit(WireType.VARINT), false);
-    case "message":
-      return nested(name, false, plan(field.message, plans));
-  }
-}
-
-function leaf(name: string, wireTypes: number, utf8: boolean): FieldPlan {
-  return { name, wireTypes, utf8, message: undefined };
-}
-
-function nested(name: string, delimited: boolean, message: MessagePlan): FieldPlan {
-  return {
-    name,
-    wireTypes: bit(delimited ? WireType.SGROUP : WireType.LEN),
-    utf8: false,
-    message,
-  };
-}
-
-function bit(wireType: number): number {
-  return 1 << wireType;
-}
-
-function scalarWireType(scalar: ScalarType): number {
-  switch (scalar) {
-    case ScalarType.STRING:
-    case ScalarType.BYTES:
-      return WireType.LEN;
-    case ScalarType.DOUBLE:
-    case ScalarType.FIXED64:
-    case ScalarType.SFIXED64:
-      return WireType.I64;
-    case ScalarType.FLOAT:
-    case ScalarType.FIXED32:
-    case ScalarType.SFIXED32:
-      return WireType.I32;
-    default:
-      return WireType.VARINT;
-  }
+  const wireTypes = field.wireTypes.reduce((bits, name) => bits | WIRE_TYPE_BITS[name], 0);
+  return { name: field.name, wireTypes, utf8: field.utf8, message };
 }
 
 // A fixed point rather than one depth-first pass, so that cycles (a message holding itself)

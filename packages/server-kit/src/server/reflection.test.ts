@@ -66,6 +66,31 @@ describe("reflection", () => {
     await started.app.shutdown();
   });
 
+  // First in this file, so that its questions arrive while the answers' module is still loading.
+  it("answers questions sent all at once, before any answer, in order, then ends", async () => {
+    const call = client.serverReflectionInfo();
+    const answers: string[] = [];
+    call.on("data", (response: ServerReflectionResponse) =>
+      answers.push(response.originalRequest?.messageRequest?.$case ?? "?"),
+    );
+    const ended = new Promise<void>((resolve, reject) => {
+      call.on("end", resolve);
+      call.on("error", reject);
+    });
+    call.write({
+      host: "",
+      messageRequest: { $case: "fileByFilename", value: "chat/v1/chat.proto" },
+    });
+    call.write({ host: "", messageRequest: { $case: "listServices", value: "" } });
+    call.write({
+      host: "",
+      messageRequest: { $case: "allExtensionNumbersOfType", value: "chat.v1.ChatMessage" },
+    });
+    call.end();
+    await ended;
+    expect(answers).toEqual(["fileByFilename", "listServices", "allExtensionNumbersOfType"]);
+  });
+
   it("lists the services this server answers, not every service of the contracts", async () => {
     const [answer] = await ask(client, [{ $case: "listServices", value: "" }]);
     if (answer?.$case !== "listServicesResponse") throw new Error(`got ${answer?.$case}`);

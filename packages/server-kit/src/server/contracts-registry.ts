@@ -5,8 +5,8 @@ import { readDescriptorSet } from "@fibchat/contracts";
 let registry: FileRegistry | undefined;
 
 /**
- * Every file of the descriptor set `@fibchat/contracts` ships, parsed once per process: strict
- * decoding plans requests from it, and reflection serves it.
+ * Every file of the descriptor set `@fibchat/contracts` ships, parsed once per process, when
+ * reflection is first asked: reflection serves it.
  */
 export function contractsRegistry(): FileRegistry {
   registry ??= createFileRegistry(fromBinary(FileDescriptorSetSchema, readDescriptorSet()));
