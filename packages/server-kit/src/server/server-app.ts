@@ -16,7 +16,7 @@ import { ConfigError } from "../config/option.js";
 import type { HostPort } from "../config/parsers.js";
 import { refuseInvalidRequests } from "../decoding/refuse-invalid-requests.js";
 import { strictService } from "../decoding/strict-service.js";
-import { type MetricsEndpoint, startMetricsEndpoint } from "../telemetry/metrics-endpoint.js";
+import type { MetricsEndpoint } from "../telemetry/metrics-endpoint.js";
 import { HealthStatuses } from "./health-service.js";
 import { accessLogInterceptor } from "./interceptors.js";
 import { addReflection } from "./reflection.js";
@@ -210,6 +210,8 @@ export async function createServerApp({
           ? log
           : log.child({}, { level: "info" });
       if (metrics !== undefined && config.metricsAddress !== undefined) {
+        // Imported here: a server without a metrics address does not load node:http.
+        const { startMetricsEndpoint } = await import("../telemetry/metrics-endpoint.js");
         metricsEndpoint = await startMetricsEndpoint(config.metricsAddress, metrics.source);
         announce.info({ metrics: metricsEndpoint.url }, `metrics on ${metricsEndpoint.url}`);
       }
