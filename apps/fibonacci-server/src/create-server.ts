@@ -2,6 +2,7 @@ import { type ConfigOf, createServerApp, type Logger, type ServerApp } from "@fi
 
 import { createSequencePool } from "./compute/sequence-pool.js";
 import { encodedFibonacciService } from "./encoded-fibonacci-service.js";
+import { createAnswerCache } from "./fibonacci/answer-cache.js";
 import type { fibonacciServerOptions } from "./fibonacci-options.js";
 import {
   createFibonacciMetrics,
@@ -35,7 +36,13 @@ export async function createFibonacciServer(
   };
   app.addService(
     encodedFibonacciService,
-    createFibonacciService({ limits, runtime: app.runtime, pool, metrics }),
+    createFibonacciService({
+      limits,
+      runtime: app.runtime,
+      pool,
+      answers: createAnswerCache(config.answerCacheBytes),
+      metrics,
+    }),
     { getSequence: "fibonacci.read", streamSequence: "fibonacci.read" },
   );
   // prom-client is loaded only for a server that serves metrics.

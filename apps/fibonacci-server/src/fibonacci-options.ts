@@ -84,6 +84,17 @@ const fibonacciOnly = {
     parse: parsers.bytes,
     formatDefault: parsers.formatBytes,
   },
+  answerCacheBytes: {
+    kind: "value",
+    flag: "answer-cache-size",
+    env: "FIBCHAT_FIBONACCI_ANSWER_CACHE_SIZE",
+    valueName: "SIZE",
+    description:
+      "memory for recent GetSequence answers below --deep-index, served again as they are (0: off)",
+    default: 4 * 1024 * 1024,
+    parse: (raw: string) => (raw.trim() === "0" ? 0 : parsers.bytes(raw)),
+    formatDefault: parsers.formatBytes,
+  },
 } satisfies Record<string, OptionSpec<number>>;
 
 /** Every option of `fibchat-fibonacci-server`: the common server options and its limits. */

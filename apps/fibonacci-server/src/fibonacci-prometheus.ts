@@ -44,6 +44,23 @@ export function registerFibonacciMetrics(registry: Registry, metrics: FibonacciM
     },
   });
   new Counter({
+    name: "fibchat_fibonacci_answer_cache_hits_total",
+    help: "GetSequence calls answered from the answer cache (--answer-cache-size).",
+    registers,
+    collect() {
+      this.reset();
+      this.inc(metrics.answerCacheHits);
+    },
+  });
+  new Gauge({
+    name: "fibchat_fibonacci_answer_cache_bytes",
+    help: "Memory the answer cache holds now, by its own count (answers plus per-entry overhead).",
+    registers,
+    collect() {
+      this.set(metrics.answerCacheBytes);
+    },
+  });
+  new Counter({
     name: "fibchat_fibonacci_refused_total",
     help: "Calls refused with RESOURCE_EXHAUSTED, by the limit that refused them.",
     labelNames: ["limit"],

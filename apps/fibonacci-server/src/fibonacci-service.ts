@@ -15,6 +15,7 @@ import {
 import { status } from "@grpc/grpc-js";
 import { pooledSequence } from "./compute/pooled-sequence.js";
 import type { SequencePool } from "./compute/sequence-pool.js";
+import type { AnswerCache } from "./fibonacci/answer-cache.js";
 import { encodedSequence, encodeSequenceResponse } from "./fibonacci/encoded-sequence.js";
 import { EncodedSequenceResponse } from "./fibonacci/encoded-sequence-response.js";
 import { EncodedTerm } from "./fibonacci/encoded-term.js";
@@ -52,6 +53,10 @@ export interface FibonacciMetrics {
   deepCallsPeakPerUser: number;
   /** Batches computed on the compute threads. */
   pooledBatches: number;
+  /** `GetSequence` calls answered from the answer cache. */
+  answerCacheHits: number;
+  /** Bytes the answer cache holds now (its own accounting, overhead included). */
+  answerCacheBytes: number;
   /** Calls refused with `RESOURCE_EXHAUSTED`, by the limit that refused them. */
   readonly refused: { streamsPerUser: number; deepCallsPerUser: number; computeQueue: number };
 }
@@ -65,6 +70,8 @@ export function createFibonacciMetrics(): FibonacciMetrics {
     deepCalls: 0,
     deepCallsPeakPerUser: 0,
     pooledBatches: 0,
+    answerCacheHits: 0,
+    answerCacheBytes: 0,
     refused: { streamsPerUser: 0, deepCallsPerUser: 0, computeQueue: 0 },
   };
 }
@@ -75,6 +82,8 @@ export interface FibonacciServiceDeps {
   readonly runtime: AdapterRuntime;
   /** Where deep calls are computed. */
   readonly pool: SequencePool;
+  /** Recent answers of calls below the deep index, by `(start, count)`. */
+  readonly answers: AnswerCache;
   readonly metrics?: FibonacciMetrics;
 }
 
@@ -93,6 +102,7 @@ export function createFibonacciService({
   limits,
   runtime,
   pool,
+  answers,
   metrics,
 }: FibonacciServiceDeps): FibonacciServiceServer {
   const counters = metrics ?? createFibonacciMetrics();
@@ -153,9 +163,18 @@ export function createFibonacciService({
       );
     }
     if (!isDeep(start, count)) {
-      // Microseconds of work on the event loop, written straight into the response's bytes.
+      // Microseconds of work on the event loop, written straight into the response's bytes;
+      // the same question again is answered with the same bytes.
       counters.returned += count;
-      return new EncodedSequenceResponse(encodeSequenceResponse(start, count, size));
+      const kept = answers.get(start, count);
+      if (kept !== undefined) {
+        counters.answerCacheHits++;
+        return kept;
+      }
+      const answer = new EncodedSequenceResponse(encodeSequenceResponse(start, count, size));
+      answers.keep(start, count, answer);
+      counters.answerCacheBytes = answers.bytes;
+      return answer;
     }
     const release = admitDeep(context);
     try {

@@ -1,7 +1,9 @@
 import { fileURLToPath } from "node:url";
+import { GetSequenceResponse } from "@fibchat/contracts/fibonacci/v1";
 import { sampleKey, scrape, spawnServer } from "@fibchat/server-kit/testing";
 import { status } from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
+import { ENTRY_OVERHEAD_BYTES } from "./fibonacci/answer-cache.js";
 import {
   type FibonacciFixture,
   failure,
@@ -30,14 +32,20 @@ async function metricsUrl(fixture: FibonacciFixture): Promise<string> {
 }
 
 describe("Fibonacci server metrics", () => {
-  it("after 3 OK and 2 INVALID_ARGUMENT GetSequence and a cancelled stream, count exactly that", async () => {
+  it("after 4 OK (one a repeat) and 2 INVALID_ARGUMENT GetSequence and a cancelled stream, count exactly that", async () => {
     server = await startFibonacci({
       metricsAddress: { host: "127.0.0.1", port: 0 },
       maxCount: 100,
       deepIndex: 1_000_000,
     });
     const { client } = server;
-    for (const count of [1, 5, 20]) await getSequence(client, { start: 0, count });
+    // Each distinct answer is kept in the answer cache, charged its bytes and a fixed overhead.
+    let cachedBytes = 0;
+    for (const count of [1, 5, 20]) {
+      const response = await getSequence(client, { start: 0, count });
+      cachedBytes += GetSequenceResponse.encode(response).finish().length + ENTRY_OVERHEAD_BYTES;
+    }
+    await getSequence(client, { start: 0, count: 5 });
     for (const count of [101, 500]) {
       expect((await failure(getSequence(client, { start: 0, count }))).code).toBe(
         status.INVALID_ARGUMENT,
@@ -81,16 +89,16 @@ describe("Fibonacci server metrics", () => {
     );
     expect(nonZero).toEqual(
       new Map([
-        [sampleKey("grpc_server_started_total", getLabels), 5],
-        [sampleKey("grpc_server_msg_received_total", getLabels), 5],
-        [sampleKey("grpc_server_msg_sent_total", getLabels), 3],
-        [sampleKey("grpc_server_handled_total", { ...getLabels, grpc_code: "OK" }), 3],
+        [sampleKey("grpc_server_started_total", getLabels), 6],
+        [sampleKey("grpc_server_msg_received_total", getLabels), 6],
+        [sampleKey("grpc_server_msg_sent_total", getLabels), 4],
+        [sampleKey("grpc_server_handled_total", { ...getLabels, grpc_code: "OK" }), 4],
         [
           sampleKey("grpc_server_handled_total", { ...getLabels, grpc_code: "INVALID_ARGUMENT" }),
           2,
         ],
-        [sampleKey("grpc_server_handling_seconds_count", getLabels), 5],
-        [sampleKey("grpc_server_handling_seconds_bucket", { ...getLabels, le: "+Inf" }), 5],
+        [sampleKey("grpc_server_handling_seconds_count", getLabels), 6],
+        [sampleKey("grpc_server_handling_seconds_bucket", { ...getLabels, le: "+Inf" }), 6],
         [sampleKey("grpc_server_started_total", streamLabels), 1],
         [sampleKey("grpc_server_msg_received_total", streamLabels), 1],
         [sampleKey("grpc_server_msg_sent_total", streamLabels), sent],
@@ -99,7 +107,7 @@ describe("Fibonacci server metrics", () => {
         [sampleKey("grpc_server_handling_seconds_bucket", { ...streamLabels, le: "+Inf" }), 1],
         [
           sampleKey("fibchat_fibonacci_numbers_produced_total", { grpc_method: "GetSequence" }),
-          1 + 5 + 20,
+          1 + 5 + 20 + 5,
         ],
         [
           sampleKey("fibchat_fibonacci_numbers_produced_total", {
@@ -107,6 +115,8 @@ describe("Fibonacci server metrics", () => {
           }),
           produced,
         ],
+        ["fibchat_fibonacci_answer_cache_hits_total", 1],
+        ["fibchat_fibonacci_answer_cache_bytes", cachedBytes],
       ]),
     );
     for (const limit of ["streams_per_user", "deep_calls_per_user", "compute_queue"]) {
