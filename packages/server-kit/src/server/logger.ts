@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { isatty } from "node:tty";
 import pino, { type DestinationStream, type Logger } from "pino";
 import type { LogLevel } from "../config/server-options.js";
-import { batchedStdout } from "./turn-batched-destination.js";
+import { batchedStdout } from "./batched-log-destination.js";
 
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {
@@ -10,7 +10,7 @@ export interface LoggerOptions {
   readonly level: LogLevel;
   /**
    * Where lines go; default stdout: human-readable and written line by line when stdout is a
-   * terminal, else JSON written once per event-loop turn (`TurnBatchedDestination`).
+   * terminal, else JSON written in batches (`BatchedLogDestination`).
    */
   readonly destination?: DestinationStream;
 }
