@@ -133,7 +133,7 @@ export const unaryScenario: Scenario = {
         }
       }
       notes.push(
-        "Every server runs with `--log-level warn` except the `log info` row: at info, fibchat writes one access-log line per call (written in batches of up to 16 KiB or 20 ms) to a pipe the harness drains.",
+        "Every server runs with `--log-level warn` except the `log info` row: at info, fibchat writes one access-log line per call (written once per event-loop turn) to a pipe the harness drains.",
         "The `metrics on` row runs the same server with `--metrics-address 127.0.0.1:0`: every call is counted (gRPC counters and latency histogram); nothing scrapes during the rounds, and a scrape's own cost is paid only when Prometheus asks.",
         "Issue 13's target (metrics cost ≤ 3 %) is held to the `by profile` row, not to calls/s: the `second process` row measures one server against an identical one, and on this 2-core virtual machine the two differ by more than 3 % from run to run (15–20 % seen), because the machine's speed moves between rounds. A profile's shares do not move with it.",
         `Load: ${context.load.description}; calls spread over up to 4 connections; each round is ${mode.warmupMs} ms of warm-up, then ${mode.roundMs} ms measured.`,

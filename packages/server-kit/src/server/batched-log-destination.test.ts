@@ -2,7 +2,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { BatchedLogDestination, FLUSH_AFTER_MS } from "./batched-log-destination.js";
+import { BatchedLogDestination } from "./batched-log-destination.js";
 
 describe("BatchedLogDestination", () => {
   let dir: string;
@@ -21,14 +21,12 @@ describe("BatchedLogDestination", () => {
   });
   const written = () => readFileSync(file, "utf8");
 
-  it("writes the lines together, in order, once the wait is over", () => {
+  it("writes the turn's lines together, in order, at the end of the turn", () => {
     const destination = new BatchedLogDestination(fd);
     destination.write('{"n":1}\n');
     destination.write('{"n":2}\n');
     expect(written()).toBe("");
-    vi.advanceTimersByTime(FLUSH_AFTER_MS - 1);
-    expect(written()).toBe("");
-    vi.advanceTimersByTime(1);
+    vi.runOnlyPendingTimers();
     expect(written()).toBe('{"n":1}\n{"n":2}\n');
   });
 
@@ -39,7 +37,7 @@ describe("BatchedLogDestination", () => {
     expect(written()).toBe("");
     destination.write(line);
     expect(written()).toBe(line.repeat(32));
-    vi.advanceTimersByTime(FLUSH_AFTER_MS);
+    vi.runOnlyPendingTimers();
     expect(written()).toBe(line.repeat(32));
   });
 
@@ -49,17 +47,17 @@ describe("BatchedLogDestination", () => {
     destination.write("before\n");
     destination.write(long);
     destination.write("after\n");
-    vi.advanceTimersByTime(FLUSH_AFTER_MS);
+    vi.runOnlyPendingTimers();
     expect(written()).toBe(`before\n${long}after\n`);
   });
 
-  it("writes what is pending on flush (process exit), and the timer then writes nothing twice", () => {
+  it("writes what is pending on flush (process exit), and the turn's end then writes nothing twice", () => {
     const destination = new BatchedLogDestination(fd);
     destination.write("a\n");
     destination.flush();
     expect(written()).toBe("a\n");
     destination.write("é and 👋\n");
-    vi.advanceTimersByTime(FLUSH_AFTER_MS);
+    vi.runOnlyPendingTimers();
     expect(written()).toBe("a\né and 👋\n");
   });
 });

@@ -7,33 +7,32 @@ const FLUSH_AT_BYTES = 32 * 1024;
 /** Room for the lines between writes: a line is encoded into it as it comes. */
 const BUFFER_BYTES = 64 * 1024;
 
-/** The longest a line waits to be written while fewer than {@link FLUSH_AT_CHARS} are pending. */
-export const FLUSH_AFTER_MS = 20;
-
 /** How long to wait before writing again to a full non-blocking pipe (`EAGAIN`). */
 const FULL_PIPE_WAIT_MS = 1;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * A pino destination that gathers log lines and writes them with one `write(2)` once 32 KiB are
- * pending or {@link FLUSH_AFTER_MS} after the first of them, instead of one per line: the access
- * log writes a line per call, and at thousands of calls a second the system calls cost more than
- * the lines. Each line is encoded into one reused buffer as it comes, rather than joined into a
- * long string encoded at the write (bench/results/NOTES.md §11).
+ * A pino destination that writes each event-loop turn's log lines with one `write(2)` at the end
+ * of the turn (`setImmediate`), or at once when 32 KiB are pending, instead of one per line: the
+ * access log writes a line per call, and at thousands of calls a second the system calls cost
+ * more than the lines. Each line is encoded into one reused buffer as it comes, rather than
+ * joined into a long string encoded at the write, which cost more than the write itself
+ * (bench/results/NOTES.md §11). A line is never held past its turn: whoever sees the effect of
+ * what it reports (a client's answer, a health change) can find it in the log.
  *
  * Writes stay synchronous and in order, so nothing is lost on a clean exit: the process's
  * `exit` event (a shutdown on SIGINT or SIGTERM, a fatal error, the end of the program) writes
- * what is pending. Only an abrupt end (`kill -9`, a native crash) can lose lines: at most the
- * last {@link FLUSH_AFTER_MS} ms, and at most 32 KiB of them.
+ * what is pending. Only an abrupt end (`kill -9`, a native crash) can lose the current turn's
+ * lines.
  */
 export class BatchedLogDestination implements DestinationStream {
   readonly #fd: number;
   readonly #buffer = Buffer.allocUnsafeSlow(BUFFER_BYTES);
   /** Bytes of {@link #buffer} holding lines not yet written. */
   #used = 0;
-  #timer: NodeJS.Timeout | undefined;
-  readonly #flushLater = () => {
-    this.#timer = undefined;
+  #scheduled = false;
+  readonly #flushAtTurnEnd = () => {
+    this.#scheduled = false;
     this.flush();
   };
 
@@ -53,18 +52,14 @@ export class BatchedLogDestination implements DestinationStream {
     }
     this.#used += this.#buffer.write(line, this.#used, "utf8");
     if (this.#used >= FLUSH_AT_BYTES) this.flush();
-    else if (this.#timer === undefined) {
-      // Unreferenced: pending lines never keep a process alive; its exit writes them.
-      this.#timer = setTimeout(this.#flushLater, FLUSH_AFTER_MS).unref();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#flushAtTurnEnd);
     }
   }
 
   /** Writes every pending line now, waiting out a full pipe. */
   flush(): void {
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
     if (this.#used === 0) return;
     const used = this.#used;
     this.#used = 0;
