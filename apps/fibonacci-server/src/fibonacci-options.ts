@@ -90,7 +90,7 @@ const fibonacciOnly = {
     env: "FIBCHAT_FIBONACCI_ANSWER_CACHE_SIZE",
     valueName: "SIZE",
     description:
-      "memory for recent GetSequence answers below --deep-index, served again as they are (0: off)",
+      "memory for recent GetSequence answers below --deep-index, served again as they are; an answer over a sixteenth of it is not kept (0: off)",
     default: 4 * 1024 * 1024,
     parse: (raw: string) => (raw.trim() === "0" ? 0 : parsers.bytes(raw)),
     formatDefault: parsers.formatBytes,

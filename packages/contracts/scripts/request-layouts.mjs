@@ -37,7 +37,7 @@ export function requestLayoutsOf(files) {
  * @param {Record<string, FieldLayout[]>} messages
  */
 function addMessage(message, messages) {
-  if (messages[message.typeName] !== undefined) return;
+  if (Object.hasOwn(messages, message.typeName)) return;
   /** @type {FieldLayout[]} */
   const fields = [];
   messages[message.typeName] = fields;

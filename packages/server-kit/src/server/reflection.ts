@@ -8,20 +8,35 @@ import { ServerReflectionService as ServerReflectionV1AlphaService } from "@fibc
 import { type Server, status } from "@grpc/grpc-js";
 
 type ReflectionCall = Parameters<ServerReflectionServer["serverReflectionInfo"]>[0];
+type ReflectionAnswers = typeof import("./reflection-answers.js");
+
+let answersModule: Promise<ReflectionAnswers> | undefined;
+
+/** The answers' module, imported once, with the first reflection stream. */
+function loadAnswers(): Promise<ReflectionAnswers> {
+  if (answersModule === undefined) {
+    answersModule = import("./reflection-answers.js");
+    // Handled here too: a failed import must fail reflection streams, not the process (an
+    // unhandled rejection) when no stream has a request waiting on it yet.
+    answersModule.catch(() => {});
+  }
+  return answersModule;
+}
 
 /**
  * Serves gRPC server reflection (`grpc.reflection.v1`, and `v1alpha` for older tools; the same
  * messages) from the descriptor set `@fibchat/contracts` ships, answering as grpc-go's reflection
  * does (see `answerReflection`). `services` are the services this server answers, which
  * `list_services` names. The descriptor set is read with the first reflection stream, not at
- * start.
+ * start. `onError` hears of a failure to answer (the client gets `INTERNAL` without its details).
  */
 export function addReflection(
   server: Pick<Server, "addService">,
   services: readonly string[],
+  onError: (error: unknown) => void,
 ): void {
   const implementation: ServerReflectionServer = {
-    serverReflectionInfo: (call) => serveReflection(call, services),
+    serverReflectionInfo: (call) => serveReflection(call, services, onError),
   };
   server.addService(ServerReflectionService, implementation);
   server.addService(ServerReflectionV1AlphaService, implementation);
@@ -30,8 +45,12 @@ export function addReflection(
 const NOTHING_ASKED =
   "the reflection request names no question: set one of file_by_filename, file_containing_symbol, file_containing_extension, all_extension_numbers_of_type or list_services";
 
-function serveReflection(call: ReflectionCall, services: readonly string[]): void {
-  const answers = import("./reflection-answers.js");
+function serveReflection(
+  call: ReflectionCall,
+  services: readonly string[],
+  onError: (error: unknown) => void,
+): void {
+  const answers = loadAnswers();
   // Files sent on this stream: an import already sent is not sent again (grpc-go does the same).
   const sent = new Set<string>();
   let refused = false;
@@ -40,10 +59,7 @@ function serveReflection(call: ReflectionCall, services: readonly string[]): voi
     refused = true;
     call.emit("error", Object.assign(new Error(details), { code, details }));
   };
-  const respond = (
-    { answerReflection }: Awaited<typeof answers>,
-    request: ServerReflectionRequest,
-  ) => {
+  const respond = ({ answerReflection }: ReflectionAnswers, request: ServerReflectionRequest) => {
     if (refused) return;
     const messageResponse = answerReflection(request, services, sent);
     if (messageResponse === undefined) return refuse(status.INVALID_ARGUMENT, NOTHING_ASKED);
@@ -52,17 +68,20 @@ function serveReflection(call: ReflectionCall, services: readonly string[]): voi
       originalRequest: request,
       messageResponse,
     };
-    // A client that asks without reading waits for its answers: nothing piles up here.
-    if (!call.write(response)) {
-      call.pause();
-      call.once("drain", () => call.resume());
-    }
+    // The next request is read once this answer is on its way: a client that asks without
+    // reading waits for its answers, and nothing piles up here.
+    if (call.write(response)) call.resume();
+    else call.once("drain", () => call.resume());
   };
-  const failed = () => refuse(status.INTERNAL, "reflection could not answer this request");
-  // Answers go out in the order asked: each waits for the one before it (and, the first, for
-  // the answers' module to load).
+  const failed = (error: unknown) => {
+    onError(error);
+    refuse(status.INTERNAL, "reflection could not answer this request");
+  };
+  // One request at a time, answered in the order asked: the stream stays paused until the
+  // request's answer is written (the first also waits for the answers' module to load).
   let answered: Promise<void> = Promise.resolve();
   call.on("data", (request: ServerReflectionRequest) => {
+    call.pause();
     answered = answered
       .then(() => answers.then((loaded) => respond(loaded, request)))
       .catch(failed);

@@ -202,7 +202,11 @@ export async function createServerApp({
     },
     async listen() {
       services.addService(health.definition, health.implementation());
-      if (config.reflection) addReflection(services, [...serviceNames, "grpc.health.v1.Health"]);
+      if (config.reflection) {
+        addReflection(services, [...serviceNames, "grpc.health.v1.Health"], (error) =>
+          log.error({ err: error }, "reflection failed"),
+        );
+      }
       // The listening and metrics lines are the server's interface to scripts and tests (they
       // name the ports of `--port 0`), so they are written at any level but silent.
       const announce =
