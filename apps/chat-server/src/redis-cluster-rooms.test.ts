@@ -33,6 +33,18 @@ const joinedEvent = (author: string) => (e: SendAndReceiveMessageResponse) =>
 const leftEvent = (author: string) => (e: SendAndReceiveMessageResponse) =>
   e.event?.$case === "memberLeft" && e.event.value.author === author;
 
+/**
+ * `promise`, or a failure naming `step` after `seconds`: a wait that never ends then says which
+ * step it was instead of running into the test's timeout.
+ */
+function within<T>(step: string, promise: Promise<T>, seconds = 20): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${step}: not within ${seconds} s`)), seconds * 1000);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 function listMembers(client: ChatServiceClient, room: string): Promise<string[]> {
   return new Promise((resolve, reject) =>
     client.listMembers({ room }, (e, r: ListMembersResponse) =>
@@ -97,26 +109,48 @@ describeWithRedisCluster(
 
       const onA = ROOMS.map((room) => open(a, room, "ada"));
       const onB = ROOMS.map((room) => open(b, room, "bob"));
-      await Promise.all(
-        [...onA, ...onB].map((session) => session.waitFor((e) => e.event?.$case === "joined")),
+      await within(
+        "every session joined",
+        Promise.all(
+          [...onA, ...onB].map((session) => session.waitFor((e) => e.event?.$case === "joined")),
+        ),
       );
       ROOMS.forEach((room, index) => {
         onB[index]?.post(`bob in ${room}`);
         onA[index]?.post(`ada in ${room}`);
       });
       // Each instance delivers what the other stored, in every room, on every shard.
-      await Promise.all([
-        ...ROOMS.map((room, index) => onA[index]?.waitFor(byText(`bob in ${room}`))),
-        ...ROOMS.map((room, index) => onB[index]?.waitFor(byText(`ada in ${room}`))),
-      ]);
+      const missing = () =>
+        ROOMS.filter(
+          (room, index) =>
+            !onA[index]?.events.some(byText(`bob in ${room}`)) ||
+            !onB[index]?.events.some(byText(`ada in ${room}`)),
+        );
+      await within(
+        "each instance delivered the other's message in every room",
+        Promise.all([
+          ...ROOMS.map((room, index) => onA[index]?.waitFor(byText(`bob in ${room}`))),
+          ...ROOMS.map((room, index) => onB[index]?.waitFor(byText(`ada in ${room}`))),
+        ]),
+      ).catch((error: unknown) => {
+        throw new Error(`${String(error)}; rooms still missing one: ${missing().join(", ")}`);
+      });
 
       // Presence: each instance lists both; a join and a leave on B reach A's session as events.
       expect(await listMembers(a.client, "room-7")).toEqual(["ada", "bob"]);
       expect(await listMembers(b.client, "room-7")).toEqual(["ada", "bob"]);
+      const roomSeven = onA[7];
+      if (roomSeven === undefined) throw new Error("no session of A in room-7");
       const carol = open(b, "room-7", "carol");
-      await onA[7]?.waitFor(joinedEvent("carol"));
+      await within(
+        "carol's join, on B, reached A's session",
+        roomSeven.waitFor(joinedEvent("carol")),
+      );
       await carol.end();
-      await onA[7]?.waitFor(leftEvent("carol"));
+      await within(
+        "carol's leave, on B, reached A's session",
+        roomSeven.waitFor(leftEvent("carol")),
+      );
 
       const listed = await listRooms(a.client);
       expect(listed.rooms.map(({ room }) => room)).toEqual([...ROOMS].sort());

@@ -9,6 +9,14 @@ const PAGE = 256;
 /** How often every followed room is read again, whatever the hints said. */
 export const DEFAULT_SWEEP_MS = 1_000;
 
+/**
+ * Tries of a room's `SSUBSCRIBE`, and the wait between them: ioredis refuses one ("No sharded
+ * subscriber for slot") while its sharded subscribers are still being set up or reassigned, just
+ * after start-up or a failover.
+ */
+const SUBSCRIBE_TRIES = 20;
+const SUBSCRIBE_RETRY_MS = 50;
+
 /** What {@link createClusterNotifier} reads, and whom it tells. */
 export interface ClusterNotifierOptions {
   readonly cluster: Cluster;
@@ -85,8 +93,12 @@ export function createClusterNotifier(options: ClusterNotifierOptions): ClusterN
     followed.starting ??= (async () => {
       const channel = keys.channel(room);
       channels.set(channel, room);
-      // Subscribed before the mark is read: a message confirmed after the read is hinted.
-      await cluster.ssubscribe(channel).catch(() => {});
+      // Subscribed before the mark is read: a message confirmed after the read is hinted. A
+      // failed subscription is not ignored: the sweep would still deliver the room's messages,
+      // but its presence events only come through the channel. The room counts as started only
+      // once subscribed; until then reads and joins wait, and a failure is retried at the next
+      // read or sweep.
+      await subscribeWithRetries(channel);
       const mark = await cluster.get(keys.replicatedThrough(room));
       followed.cursor = BigInt(mark ?? 0);
     })().catch((error: unknown) => {
@@ -95,6 +107,18 @@ export function createClusterNotifier(options: ClusterNotifierOptions): ClusterN
       throw error;
     });
     return followed.starting;
+  }
+
+  async function subscribeWithRetries(channel: string): Promise<void> {
+    for (let tries = 1; ; tries++) {
+      try {
+        await cluster.ssubscribe(channel);
+        return;
+      } catch (error) {
+        if (tries >= SUBSCRIBE_TRIES || stopped) throw error;
+        await new Promise((resolve) => setTimeout(resolve, SUBSCRIBE_RETRY_MS));
+      }
+    }
   }
 
   function read(room: string): Promise<void> {
