@@ -8,6 +8,11 @@ import type { ClientOptions } from "../client-options.js";
 import { startChatProcess } from "./chat-process.js";
 import { killProcess } from "./fibonacci-process.js";
 
+/** What grpc-js says when it cannot listen on the port (`EADDRINUSE` behind it). */
+const PORT_TAKEN = "No address added";
+const RESTART_TRIES = 50;
+const RESTART_RETRY_MS = 100;
+
 /** Chat servers and clients for one test file, stopped after each test. */
 export interface ChatWorld {
   /** A store file in this file's temporary folder. */
@@ -45,7 +50,17 @@ export function useChatWorld(): ChatWorld {
     async restart(server, port, args) {
       await killProcess(server);
       servers.splice(servers.indexOf(server), 1);
-      return start(port, args);
+      // The port is free once the process is gone, but only for a moment: any other process on
+      // the machine (tests run in parallel) may take it as the local port of a connection. Such
+      // a connection is short-lived, so the start is tried again for a few seconds.
+      for (let tries = 1; ; tries++) {
+        try {
+          return await start(port, args);
+        } catch (error) {
+          if (tries >= RESTART_TRIES || !String(error).includes(PORT_TAKEN)) throw error;
+          await new Promise((resolve) => setTimeout(resolve, RESTART_RETRY_MS));
+        }
+      }
     },
     client(target, options) {
       const client = createChatClient(target, options);
