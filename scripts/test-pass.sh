@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # One pass of `pnpm test` under the Node first on PATH, then one summary line for it:
 #   node 24.21.0: 28/28 tasks passed
-# The line is also appended to $FIBCHAT_TEST_SUMMARY when that names a file. Exits as the pass did.
+# The line is also appended to $FIBCHAT_TEST_SUMMARY when that names a file, and what each failed
+# task printed about its failure to $FIBCHAT_TEST_SUMMARY.failures, so that a run whose log is
+# read from its end still says which test failed and why. Exits as the pass did.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -22,4 +24,26 @@ fi
 [ "$code" -eq 0 ] || line="$line (exit $code)"
 echo "$line"
 [ -z "${FIBCHAT_TEST_SUMMARY:-}" ] || echo "$line" >>"$FIBCHAT_TEST_SUMMARY"
+
+# turbo names each failed task after its summary ("Failed:    @fibchat/chat-server#test"); its lines
+# in the log carry the prefix "@fibchat/chat-server:test: ". A test task's failures are vitest's
+# "FAIL" blocks; any other task's are its last lines.
+if [ "$code" -ne 0 ] && [ -n "${FIBCHAT_TEST_SUMMARY:-}" ]; then
+  plain=$(mktemp)
+  sed 's/\x1b\[[0-9;]*m//g' "$log" >"$plain"
+  {
+    for task in $(grep -E '^ *Failed: ' "$plain" | tr ', ' '\n\n' | grep '#' | sort -u); do
+      prefix="${task%#*}:${task##*#}: "
+      echo "node $version, $task:"
+      own=$(grep -F "$prefix" "$plain" | cut -c $((${#prefix} + 1))-)
+      if echo "$own" | grep -q ' FAIL '; then
+        echo "$own" | grep -A 12 ' FAIL ' | head -n 80
+      else
+        echo "$own" | tail -n 30
+      fi
+      echo
+    done
+  } >>"$FIBCHAT_TEST_SUMMARY.failures"
+  rm -f "$plain"
+fi
 exit "$code"
