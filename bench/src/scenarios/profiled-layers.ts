@@ -17,10 +17,11 @@ const isTelemetry: ProfileMatch = (url) => url.includes("/server-kit/dist/teleme
 /** pino and the packages it loads. */
 const PINO_PACKAGES =
   /\/node_modules\/(?:pino|pino-std-serializers|quick-format-unescaped|safe-stable-stringify|@pinojs\/redact|sonic-boom|thread-stream|atomic-sleep|on-exit-leak-free)\//;
-/** The access log: pino, fibchat's access-log interceptor and its log destination. */
+/** The access log: pino, fibchat's access-log interceptor, its line writer and destination. */
 const isAccessLog: ProfileMatch = (url) =>
   PINO_PACKAGES.test(url) ||
   url.endsWith("/server-kit/dist/server/interceptors.js") ||
+  url.endsWith("/server-kit/dist/server/json-line-writer.js") ||
   url.endsWith("/server-kit/dist/server/batched-log-destination.js");
 /** Native code (no script URL), such as the `write` of log lines; V8's labels excluded. */
 const isNative: ProfileMatch = (url, name) => url === "" && !name.startsWith("(");

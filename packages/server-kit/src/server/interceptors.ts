@@ -8,6 +8,9 @@ import type { Logger } from "pino";
 import { principalOf } from "../auth/principal.js";
 import { spanOf } from "../telemetry/call-span.js";
 import { cancelledCode } from "./cancelled-code.js";
+import { jsonLineWriterOf } from "./json-line-writer.js";
+
+const RPC_FINISHED = JSON.stringify("rpc finished");
 
 /**
  * Logs one line per finished call at info level: method, status code name, duration, peer, and
@@ -16,6 +19,7 @@ import { cancelledCode } from "./cancelled-code.js";
  * Cancelled and expired calls are logged at info too: a client leaving is not a server error.
  */
 export function accessLogInterceptor(log: Logger): ServerInterceptor {
+  const lines = jsonLineWriterOf(log);
   return (method, call) => {
     const startedAt = performance.now();
     // Read now: once a client has cancelled, grpc-js no longer knows its address.
@@ -30,17 +34,14 @@ export function accessLogInterceptor(log: Logger): ServerInterceptor {
       const principal = metadata === undefined ? undefined : principalOf(metadata, false);
       const subject = principal?.kind === "user" ? principal.subject : undefined;
       const span = metadata === undefined ? undefined : spanOf(metadata)?.spanContext();
-      log.info(
-        {
-          method: method.path,
-          code: status[code],
-          durationMs,
-          peer,
-          ...(subject !== undefined && { subject }),
-          ...(span !== undefined && { trace_id: span.traceId, span_id: span.spanId }),
-        },
-        "rpc finished",
-      );
+      // The fields pino would write for { method, code, durationMs, peer, subject?, trace_id?,
+      // span_id? }, formatted here: the line is written for every call.
+      let fields = `"method":${JSON.stringify(method.path)},"code":"${status[code] ?? code}","durationMs":${durationMs},"peer":${JSON.stringify(peer)},`;
+      if (subject !== undefined) fields += `"subject":${JSON.stringify(subject)},`;
+      if (span !== undefined) {
+        fields += `"trace_id":"${span.traceId}","span_id":"${span.spanId}",`;
+      }
+      lines.info(fields, RPC_FINISHED);
     };
     return new ServerInterceptingCall(call, {
       start(next) {

@@ -3,6 +3,7 @@ import { isatty } from "node:tty";
 import pino, { type DestinationStream, type Logger } from "pino";
 import type { LogLevel } from "../config/server-options.js";
 import { batchedStdout } from "./batched-log-destination.js";
+import { attachJsonLineWriter, JsonLineWriter } from "./json-line-writer.js";
 
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {
@@ -17,12 +18,18 @@ export interface LoggerOptions {
 
 /**
  * A pino logger writing one JSON object per line (or pretty lines on a TTY). Errors logged under
- * `err` keep their stack here, in the server's log, never on the wire.
+ * `err` keep their stack here, in the server's log, never on the wire. The access log writes its
+ * lines beside it, pre-formatted in the same format (`jsonLineWriterOf`).
  */
 export function createLogger({ name, level, destination }: LoggerOptions): Logger {
   const stream =
     destination ?? (isatty(1) ? loadPretty()({ colorize: true, sync: true }) : batchedStdout());
-  return pino({ name, level, base: { pid: process.pid } }, stream);
+  const base = { pid: process.pid };
+  const log = pino({ name, level, base }, stream);
+  // pino writes the base fields, then the name, after the time.
+  const bindings = `,"pid":${base.pid},"name":${JSON.stringify(name)}`;
+  attachJsonLineWriter(log, new JsonLineWriter(log, stream, bindings));
+  return log;
 }
 
 /** pino-pretty, loaded only for a terminal: a server writing JSON never pays for it. */
