@@ -27,7 +27,7 @@ echo "$line"
 
 # turbo names each failed task after its summary ("Failed:    @fibchat/chat-server#test"); its lines
 # in the log carry the prefix "@fibchat/chat-server:test: ". A test task's failures are vitest's
-# "FAIL" blocks; any other task's are its last lines.
+# "FAIL" blocks; any other task's are its last lines (each cut at 400 characters).
 if [ "$code" -ne 0 ] && [ -n "${FIBCHAT_TEST_SUMMARY:-}" ]; then
   plain=$(mktemp)
   sed 's/\x1b\[[0-9;]*m//g' "$log" >"$plain"
@@ -37,9 +37,9 @@ if [ "$code" -ne 0 ] && [ -n "${FIBCHAT_TEST_SUMMARY:-}" ]; then
       echo "node $version, $task:"
       own=$(grep -F "$prefix" "$plain" | cut -c $((${#prefix} + 1))-)
       if echo "$own" | grep -q ' FAIL '; then
-        echo "$own" | grep -A 12 ' FAIL ' | head -n 80
+        echo "$own" | grep -A 12 ' FAIL ' | head -n 80 | cut -c 1-400
       else
-        echo "$own" | tail -n 30
+        echo "$own" | tail -n 30 | cut -c 1-400
       fi
       echo
     done

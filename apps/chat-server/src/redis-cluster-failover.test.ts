@@ -182,7 +182,7 @@ describeWithRedisCluster(
             .filter((poster) => !resumed(poster))
             .map(
               (poster) =>
-                `${poster.author}: ${poster.acked.size - (killedAt.get(poster) ?? 0)} acked since the kill; sessions given up: ${poster.givenUp.join(" | ") || "none"}; rejoins: ${poster.rejoined.join(" | ") || "none"}`,
+                `${poster.author}: ${poster.acked.size - (killedAt.get(poster) ?? 0)} acked since the kill; sessions given up: ${tally(poster.givenUp)}; rejoins: ${tally(poster.rejoined)}`,
             );
           const warnings = servers.map((server, index) =>
             server.lines
@@ -241,3 +241,13 @@ describeWithRedisCluster(
     }
   },
 );
+
+/** Distinct reasons with how often each came, e.g. `UNAVAILABLE: … ×40 | …`, or `none`. */
+function tally(reasons: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const reason of reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  const distinct = [...counts].map(([reason, count]) =>
+    count > 1 ? `${reason} ×${count}` : reason,
+  );
+  return distinct.join(" | ") || "none";
+}
