@@ -2,15 +2,14 @@ import {
   type Metadata,
   ServerInterceptingCall,
   type ServerInterceptor,
-  status,
+  type status,
 } from "@grpc/grpc-js";
 import type { Logger } from "pino";
 import { principalOf } from "../auth/principal.js";
 import { spanOf } from "../telemetry/call-span.js";
+import { accessLogFields, RPC_FINISHED } from "./access-log-line.js";
 import { cancelledCode } from "./cancelled-code.js";
 import { jsonLineWriterOf } from "./json-line-writer.js";
-
-const RPC_FINISHED = JSON.stringify("rpc finished");
 
 /**
  * Logs one line per finished call at info level: method, status code name, duration, peer, and
@@ -34,13 +33,14 @@ export function accessLogInterceptor(log: Logger): ServerInterceptor {
       const principal = metadata === undefined ? undefined : principalOf(metadata, false);
       const subject = principal?.kind === "user" ? principal.subject : undefined;
       const span = metadata === undefined ? undefined : spanOf(metadata)?.spanContext();
-      // The fields pino would write for { method, code, durationMs, peer, subject?, trace_id?,
-      // span_id? }, formatted here: the line is written for every call.
-      let fields = `"method":${JSON.stringify(method.path)},"code":"${status[code] ?? code}","durationMs":${durationMs},"peer":${JSON.stringify(peer)},`;
-      if (subject !== undefined) fields += `"subject":${JSON.stringify(subject)},`;
-      if (span !== undefined) {
-        fields += `"trace_id":"${span.traceId}","span_id":"${span.spanId}",`;
-      }
+      const fields = accessLogFields({
+        method: method.path,
+        code,
+        durationMs,
+        peer,
+        subject,
+        span,
+      });
       lines.info(fields, RPC_FINISHED);
     };
     return new ServerInterceptingCall(call, {

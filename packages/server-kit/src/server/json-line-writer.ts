@@ -5,10 +5,11 @@ const INFO_LEVEL = 30;
 
 /**
  * Writes `info` lines whose fields its caller formatted, to a logger's destination and in the
- * logger's own format: the line pino would write for the same fields, byte for byte but for the
- * time. For the access log, a line per call: pino's generic serializer (walking an object,
- * escaping each value by its type) cost more than the rest of the log but the write
- * (bench/results/NOTES.md §12), where a template of known fields costs a fraction of it.
+ * logger's own format: the line pino would write for the same fields but for the time (and the
+ * fields' own formatting, `accessLogFields`). For the access log, a line per call: pino's
+ * generic serializer (walking an object, escaping each value by its type) cost more than the rest
+ * of the log but the write (bench/results/NOTES.md §12), where a template of known fields costs
+ * a fraction of it.
  */
 export class JsonLineWriter {
   readonly #log: Logger;
@@ -44,8 +45,9 @@ export function attachJsonLineWriter(log: Logger, writer: JsonLineWriter): void 
 
 /**
  * A writer for pre-formatted `info` lines of `log`: the one `createLogger` attached, or, for a
- * pino logger made elsewhere (whose options and bindings this cannot know), one that parses the
- * fields back and logs them through pino: correct, at pino's cost.
+ * pino logger made elsewhere (whose options and bindings this cannot know) or one writing to a
+ * stream that routes lines by level, one that parses the fields back and logs them through pino:
+ * correct, at pino's cost.
  */
 export function jsonLineWriterOf(log: Logger): Pick<JsonLineWriter, "info"> {
   return (

@@ -19,16 +19,23 @@ export interface LoggerOptions {
 /**
  * A pino logger writing one JSON object per line (or pretty lines on a TTY). Errors logged under
  * `err` keep their stack here, in the server's log, never on the wire. The access log writes its
- * lines beside it, pre-formatted in the same format (`jsonLineWriterOf`).
+ * lines beside it, pre-formatted in the same format (`jsonLineWriterOf`), unless the destination
+ * routes lines by level.
  */
 export function createLogger({ name, level, destination }: LoggerOptions): Logger {
   const stream =
     destination ?? (isatty(1) ? loadPretty()({ colorize: true, sync: true }) : batchedStdout());
   const base = { pid: process.pid };
   const log = pino({ name, level, base }, stream);
-  // pino writes the base fields, then the name, after the time.
-  const bindings = `,"pid":${base.pid},"name":${JSON.stringify(name)}`;
-  attachJsonLineWriter(log, new JsonLineWriter(log, stream, bindings));
+  // A stream that routes lines by level (pino.multistream) learns each line's level from pino
+  // as it is written: lines written beside pino would be routed by the previous line's level.
+  const routesByLevel =
+    pino.symbols.needsMetadataGsym in stream && stream[pino.symbols.needsMetadataGsym] === true;
+  if (!routesByLevel) {
+    // pino writes the base fields, then the name, after the time.
+    const bindings = `,"pid":${base.pid},"name":${JSON.stringify(name)}`;
+    attachJsonLineWriter(log, new JsonLineWriter(log, stream, bindings));
+  }
   return log;
 }
 
