@@ -27,23 +27,31 @@ echo "$line"
 
 # turbo names each failed task after its summary ("Failed:    @fibchat/chat-server#test"); its lines
 # in the log carry the prefix "@fibchat/chat-server:test: ". A test task's failures are vitest's
-# "FAIL" blocks; any other task's are its last lines (each cut at 400 characters).
+# "FAIL" blocks; any other task's are its last lines; a pass that ended before turbo's summary
+# leaves the log's last lines. Lines are cut at 400 bytes, at most 40 lines per task.
 if [ "$code" -ne 0 ] && [ -n "${FIBCHAT_TEST_SUMMARY:-}" ]; then
   plain=$(mktemp)
+  trap 'rm -f "$log" "$plain"' EXIT
   sed 's/\x1b\[[0-9;]*m//g' "$log" >"$plain"
+  digest() { head -n 40 | cut -c 1-400; }
   {
-    for task in $(grep -E '^ *Failed: ' "$plain" | tr ', ' '\n\n' | grep '#' | sort -u); do
+    failed=$(grep -E '^ *Failed: ' "$plain" | tr ', ' '\n\n' | grep '#' | sort -u)
+    if [ -z "$failed" ]; then
+      echo "node $version, no task named as failed; the log ends:"
+      tail -n 40 "$plain" | digest
+    fi
+    while read -r task; do
+      [ -n "$task" ] || continue
       prefix="${task%#*}:${task##*#}: "
       echo "node $version, $task:"
-      own=$(grep -F "$prefix" "$plain" | cut -c $((${#prefix} + 1))-)
-      if echo "$own" | grep -q ' FAIL '; then
-        echo "$own" | grep -A 12 ' FAIL ' | head -n 80 | cut -c 1-400
+      own=$(awk -v p="$prefix" 'index($0, p) == 1 { print substr($0, length(p) + 1) }' "$plain")
+      if grep -q ' FAIL ' <<<"$own"; then
+        grep -A 12 ' FAIL ' <<<"$own" | digest
       else
-        echo "$own" | tail -n 30 | cut -c 1-400
+        tail -n 30 <<<"$own" | digest
       fi
       echo
-    done
+    done <<<"$failed"
   } >>"$FIBCHAT_TEST_SUMMARY.failures"
-  rm -f "$plain"
 fi
 exit "$code"

@@ -18,7 +18,7 @@ export interface BenchMode {
   readonly fanOutMs: number;
   /** Each rate's run in the fan-out rate search (`fan-out-rate`). */
   readonly fanOutStepMs: number;
-  /** The last rate that search tries, messages/s: it stops there if nothing failed before. */
+  /** The highest rate that search may try, messages/s: it stops there if nothing failed before. */
   readonly fanOutMaxRate: number;
   /** How long slow readers stop reading. */
   readonly stallMs: number;

@@ -142,9 +142,13 @@ async function search(
   };
 }
 
-/** The rates of {@link RATES} up to the mode's cap. */
+/** The rates of {@link RATES} up to the mode's cap: at least the first. */
 function triedRates(mode: BenchMode): number[] {
-  return RATES.filter((rate) => rate <= mode.fanOutMaxRate);
+  const rates = RATES.filter((rate) => rate <= mode.fanOutMaxRate);
+  if (rates.length === 0) {
+    throw new Error(`fanOutMaxRate ${mode.fanOutMaxRate} is below the first rate, ${RATES[0]}/s`);
+  }
+  return rates;
 }
 
 function searchNote(server: string, round: number, found: Search, mode: BenchMode): string {
@@ -153,7 +157,7 @@ function searchNote(server: string, round: number, found: Search, mode: BenchMod
     return `${rate}/s ${passed ? "✓" : "✗"} p99 ${r.value.toFixed(1)} ms${lost > 0 ? `, ${lost.toLocaleString("en-US")} lost` : ""}${(r.receivers.counters.cutOff ?? 0) > 0 ? `, ${r.receivers.counters.cutOff} cut off` : ""}, server CPU ${Math.round(r.cpuPercent ?? 0)}%`;
   });
   const capped = found.steps.every((step) => step.passed)
-    ? ` (no failure up to the cap, ${mode.fanOutMaxRate}/s)`
+    ? ` (no failure up to the last rate tried, ${triedRates(mode).at(-1)}/s)`
     : "";
   return `${server}, round ${round + 1}: ${found.value}/s${capped}; ${steps.join("; ")}.`;
 }
