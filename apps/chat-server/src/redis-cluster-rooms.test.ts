@@ -124,10 +124,18 @@ describeWithRedisCluster(
       });
       // Each instance delivers what the other stored, in every room, on every shard.
       const missing = () =>
-        ROOMS.filter(
-          (room, index) =>
-            !onA[index]?.events.some(byText(`bob in ${room}`)) ||
-            !onB[index]?.events.some(byText(`ada in ${room}`)),
+        ROOMS.flatMap((room, index) =>
+          (
+            [
+              ["A", onA[index], `bob in ${room}`],
+              ["B", onB[index], `ada in ${room}`],
+            ] as const
+          )
+            .filter(([, session, text]) => !session?.events.some(byText(text)))
+            .map(([instance, session]) => {
+              const got = session?.messages().map(({ id, text }) => `#${id} ${text}`) ?? [];
+              return `${room} on ${instance} (got: ${got.join(", ") || "nothing"})`;
+            }),
         );
       await within(
         "each instance delivered the other's message in every room",
