@@ -123,26 +123,20 @@ describeWithRedisCluster(
         onA[index]?.post(`ada in ${room}`);
       });
       // Each instance delivers what the other stored, in every room, on every shard.
+      const deliveries = ROOMS.flatMap((room, index) => [
+        { room, instance: "A", session: onA[index], text: `bob in ${room}` },
+        { room, instance: "B", session: onB[index], text: `ada in ${room}` },
+      ]);
       const missing = () =>
-        ROOMS.flatMap((room, index) =>
-          (
-            [
-              ["A", onA[index], `bob in ${room}`],
-              ["B", onB[index], `ada in ${room}`],
-            ] as const
-          )
-            .filter(([, session, text]) => !session?.events.some(byText(text)))
-            .map(([instance, session]) => {
-              const got = session?.messages().map(({ id, text }) => `#${id} ${text}`) ?? [];
-              return `${room} on ${instance} (got: ${got.join(", ") || "nothing"})`;
-            }),
-        );
+        deliveries
+          .filter(({ session, text }) => !session?.events.some(byText(text)))
+          .map(({ room, instance, session }) => {
+            const got = session?.messages().map(({ id, text }) => `#${id} ${text}`) ?? [];
+            return `${room} on ${instance} (got: ${got.join(", ") || "nothing"})`;
+          });
       await within(
         "each instance delivered the other's message in every room",
-        Promise.all([
-          ...ROOMS.map((room, index) => onA[index]?.waitFor(byText(`bob in ${room}`))),
-          ...ROOMS.map((room, index) => onB[index]?.waitFor(byText(`ada in ${room}`))),
-        ]),
+        Promise.all(deliveries.map(({ session, text }) => session?.waitFor(byText(text)))),
       ).catch((error: unknown) => {
         throw new Error(`${String(error)}; rooms still missing one: ${missing().join(", ")}`);
       });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Cluster } from "ioredis";
 import type { MessageListener, StoredMessage } from "./message-store.js";
 import { decodeMessage, messageEntryId } from "./redis-entries.js";
@@ -116,7 +117,7 @@ export function createClusterNotifier(options: ClusterNotifierOptions): ClusterN
         return;
       } catch (error) {
         if (tries >= SUBSCRIBE_TRIES || stopped) throw error;
-        await new Promise((resolve) => setTimeout(resolve, SUBSCRIBE_RETRY_MS));
+        await sleep(SUBSCRIBE_RETRY_MS);
       }
     }
   }

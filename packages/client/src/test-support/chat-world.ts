@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { SpawnedServer } from "@fibchat/server-kit/testing";
 import { afterAll, afterEach } from "vitest";
 import { type ChatClient, createChatClient } from "../chat/chat-client.js";
@@ -58,7 +59,7 @@ export function useChatWorld(): ChatWorld {
           return await start(port, args);
         } catch (error) {
           if (tries >= RESTART_TRIES || !String(error).includes(PORT_TAKEN)) throw error;
-          await new Promise((resolve) => setTimeout(resolve, RESTART_RETRY_MS));
+          await sleep(RESTART_RETRY_MS);
         }
       }
     },
