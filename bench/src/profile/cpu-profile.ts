@@ -23,7 +23,12 @@ export interface ProfileSummary {
 
 interface ProfileNode {
   readonly id: number;
-  readonly callFrame: { functionName: string; url: string; lineNumber: number };
+  readonly callFrame: {
+    functionName: string;
+    url: string;
+    lineNumber: number;
+    columnNumber?: number;
+  };
   readonly children?: readonly number[];
 }
 

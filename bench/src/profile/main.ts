@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { readFile } from "node:fs/promises";
 import { summarizeProfile } from "./cpu-profile.js";
+import { readSourceMappedProfile } from "./source-mapped-profile.js";
 
 // `node dist/profile/main.js FILE.cpuprofile…`: where each profile's time went, as text.
 const files = process.argv.slice(2);
@@ -9,7 +9,7 @@ if (files.length === 0) {
   process.exit(2);
 }
 for (const file of files) {
-  const summary = summarizeProfile(JSON.parse(await readFile(file, "utf8")));
+  const summary = summarizeProfile(await readSourceMappedProfile(file));
   const share = (ms: number) => `${((100 * ms) / summary.totalMs).toFixed(1).padStart(5)}%`;
   const lines = [`${file}: ${(summary.totalMs / 1000).toFixed(1)} s sampled`, "by origin:"];
   for (const { origin, selfMs } of summary.origins.slice(0, 12)) {

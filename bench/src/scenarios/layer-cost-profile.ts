@@ -1,8 +1,9 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ServerSpec } from "../process/server-process.js";
 import { selfShare } from "../profile/self-share.js";
+import { readSourceMappedProfile } from "../profile/source-mapped-profile.js";
 import type { ComparisonRow } from "../report/results.js";
 import { alternate } from "./alternate.js";
 import type { BenchContext } from "./bench-context.js";
@@ -29,9 +30,14 @@ export interface ProfiledLayer {
   readonly target: number;
 }
 
-/** grpc-js's interceptor machinery: each interceptor adds one `ServerInterceptingCall` per call. */
+/**
+ * grpc-js's interceptor machinery: each interceptor adds one `ServerInterceptingCall` per call.
+ * (Its built file, or its TypeScript source where a bundle's source map leads back to it.)
+ */
 export const isGrpcInterceptors: ProfileMatch = (url) =>
-  url.endsWith("/@grpc/grpc-js/build/src/server-interceptors.js");
+  /\/@grpc\/grpc-js\/(?:build\/src\/server-interceptors\.js|src\/server-interceptors\.ts)$/.test(
+    url,
+  );
 /** V8's garbage collector (no script URL): what the extra objects per call cost later. */
 export const isGarbageCollector: ProfileMatch = (_url, name) => name === "(garbage collector)";
 
@@ -101,12 +107,12 @@ export async function layerCostByProfile(
   }
 }
 
-/** The one `.cpuprofile` a profiled server wrote into `dir`, parsed. */
+/** The one `.cpuprofile` a profiled server wrote into `dir`, read back to its sources. */
 async function profileIn(dir: string): Promise<unknown> {
   const files = (await readdir(dir)).filter((file) => file.endsWith(".cpuprofile"));
   const [file] = files;
   if (file === undefined || files.length > 1) {
     throw new Error(`expected one .cpuprofile in ${dir}, found ${files.length}`);
   }
-  return JSON.parse(await readFile(join(dir, file), "utf8"));
+  return readSourceMappedProfile(join(dir, file));
 }

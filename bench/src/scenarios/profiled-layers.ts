@@ -11,18 +11,21 @@ const METRICS_COST_TARGET = 0.03;
 /** Issue 14: the access log may cost at most 5 % (calls/s at `info` ≥ 0.95× of `warn`). */
 const ACCESS_LOG_COST_TARGET = 0.05;
 
-/** fibchat's metrics (and tracing, off here): server-kit's `telemetry/` folder. */
-const isTelemetry: ProfileMatch = (url) => url.includes("/server-kit/dist/telemetry/");
+/**
+ * fibchat's metrics (and tracing, off here): server-kit's `telemetry/` folder, built (`dist/`) or,
+ * in a profile of a bundled server read through its source maps, its sources (`src/`).
+ */
+const isTelemetry: ProfileMatch = (url) => /\/server-kit\/(?:dist|src)\/telemetry\//.test(url);
 
 /** pino and the packages it loads. */
 const PINO_PACKAGES =
   /\/node_modules\/(?:pino|pino-std-serializers|quick-format-unescaped|safe-stable-stringify|@pinojs\/redact|sonic-boom|thread-stream|atomic-sleep|on-exit-leak-free)\//;
-/** The access log: pino, fibchat's access-log interceptor, its line writer and destination. */
+/** The access log: pino, fibchat's access-log interceptor, its line (fields, writer) and destination. */
 const isAccessLog: ProfileMatch = (url) =>
   PINO_PACKAGES.test(url) ||
-  url.endsWith("/server-kit/dist/server/interceptors.js") ||
-  url.endsWith("/server-kit/dist/server/json-line-writer.js") ||
-  url.endsWith("/server-kit/dist/server/batched-log-destination.js");
+  /\/server-kit\/(?:dist|src)\/server\/(?:interceptors|access-log-line|json-line-writer|batched-log-destination)\.[jt]s$/.test(
+    url,
+  );
 /** Native code (no script URL), such as the `write` of log lines; V8's labels excluded. */
 const isNative: ProfileMatch = (url, name) => url === "" && !name.startsWith("(");
 const isUnattributed: ProfileMatch = (_url, name) => name === "(program)";

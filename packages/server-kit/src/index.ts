@@ -51,6 +51,7 @@ export {
   toPublicStatus,
 } from "./rpc-error.js";
 export { createLogger, type LoggerOptions } from "./server/logger.js";
+export { packageFile, packageRoot } from "./server/package-root.js";
 export { packageVersion } from "./server/package-version.js";
 export { type RunServerOptions, runServer } from "./server/run-server.js";
 export {

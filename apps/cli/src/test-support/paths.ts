@@ -25,7 +25,7 @@ export function entryPoint(program: keyof typeof entryPoints): string {
   const path = fileURLToPath(url);
   if (!existsSync(path)) {
     throw new Error(
-      `${path} is missing: build it first (cd ${build} && npx tsc -p tsconfig.build.json)`,
+      `${path} is missing: build it first (cd ${build} && pnpm build)`,
     );
   }
   return path;

@@ -42,6 +42,7 @@ export function createLogger({ name, level, destination }: LoggerOptions): Logge
 /** pino-pretty, loaded only for a terminal: a server writing JSON never pays for it. */
 function loadPretty(): typeof import("pino-pretty") {
   // pino-pretty is CommonJS (`module.exports = build`): `require` loads it synchronously, here,
-  // the first time a logger writes to a terminal.
+  // the first time a logger writes to a terminal. In a server's bundle this module's URL is the
+  // bundle's, so the server lists pino-pretty among its own dependencies (scripts/bundle-server.mjs).
   return createRequire(import.meta.url)("pino-pretty");
 }

@@ -1,11 +1,10 @@
 import { readFileSync } from "node:fs";
+import { packageFile } from "./package-root.js";
 
-/**
- * The `version` of the package a module belongs to, for `--version`: reads `../package.json`
- * relative to `moduleUrl` (a module in `src/` or `dist/`).
- */
+/** The `version` of the package a module belongs to (see {@link packageFile}), for `--version`. */
 export function packageVersion(moduleUrl: string): string {
-  const manifest: unknown = JSON.parse(readFileSync(new URL("../package.json", moduleUrl), "utf8"));
+  const manifestUrl = packageFile(moduleUrl, "package.json");
+  const manifest: unknown = JSON.parse(readFileSync(manifestUrl, "utf8"));
   if (
     typeof manifest === "object" &&
     manifest !== null &&
@@ -14,5 +13,5 @@ export function packageVersion(moduleUrl: string): string {
   ) {
     return manifest.version;
   }
-  throw new Error(`no version in the package.json next to ${moduleUrl}`);
+  throw new Error(`no version in ${manifestUrl.pathname}`);
 }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { packageFile } from "@fibchat/server-kit";
 import type { RetentionPolicy } from "../message-retention.js";
 import {
   type AppendInput,
@@ -52,9 +53,10 @@ export interface SqliteWriterOptions {
   readonly onLost: (error: MessageStoreUnavailableError) => void;
 }
 
-// The same file from src/store/sqlite/*.ts (vitest) and dist/store/sqlite/*.js (node): plain node
-// cannot run a .ts worker, so tests need `pnpm build` first, which turbo's `test` task does.
-const WRITER_URL = new URL("../../../dist/store/sqlite/sqlite-writer-thread.js", import.meta.url);
+// The built thread, found from the package's root: this code runs from src/store/sqlite/ (vitest)
+// and from a chunk of the bundle (dist/chunks/). Plain node cannot run a .ts worker, so tests
+// need `pnpm build` first, which turbo's `test` task does.
+const WRITER_URL = packageFile(import.meta.url, "dist/store/sqlite/sqlite-writer-thread.js");
 
 interface Waiting {
   /** An append's inputs; empty for a trim. */
