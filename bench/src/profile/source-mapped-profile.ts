@@ -6,7 +6,7 @@ import { checkProfile } from "./cpu-profile.js";
 
 /**
  * Reads a `.cpuprofile` with each function put back where its code was written. The servers run
- * bundled (scripts/bundle-server.mjs): a function's script is a bundle file, and its
+ * bundled (scripts/bundle-app.mjs): a function's script is a bundle file, and its
  * `.map` beside it names the package and source file each line came from. A function in a file
  * with such a map gets that source's URL and line, so profiles name `pino/lib/proto.js` or
  * `server-kit/src/server/interceptors.ts` as an unbundled server's did. Functions without a map

@@ -24,9 +24,7 @@ export function entryPoint(program: keyof typeof entryPoints): string {
   const { url, build } = entryPoints[program];
   const path = fileURLToPath(url);
   if (!existsSync(path)) {
-    throw new Error(
-      `${path} is missing: build it first (cd ${build} && pnpm build)`,
-    );
+    throw new Error(`${path} is missing: build it first (cd ${build} && pnpm build)`);
   }
   return path;
 }

@@ -43,6 +43,6 @@ export function createLogger({ name, level, destination }: LoggerOptions): Logge
 function loadPretty(): typeof import("pino-pretty") {
   // pino-pretty is CommonJS (`module.exports = build`): `require` loads it synchronously, here,
   // the first time a logger writes to a terminal. In a server's bundle this module's URL is the
-  // bundle's, so the server lists pino-pretty among its own dependencies (scripts/bundle-server.mjs).
+  // bundle's, so the server lists pino-pretty among its own dependencies (scripts/bundle-app.mjs).
   return createRequire(import.meta.url)("pino-pretty");
 }

@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * Builds a server app (run from its folder): `node ../../scripts/bundle-server.mjs ENTRY.ts ...`.
+ * Builds a program of the repository (run from its folder):
+ * `node ../../scripts/bundle-app.mjs src/main.ts [src/worker.ts ...]`.
  *
- * Each entry point (the server's `src/main.ts` and the files its worker threads run) is bundled
+ * Each entry point (the program's `src/main.ts` and the files its worker threads run) is bundled
  * with everything it imports, fibchat's packages and npm dependencies alike, into `dist/` as an
- * ES module at the same path (`src/main.ts` → `dist/main.js`). What the server imports lazily
- * (a store it was not started with, reflection's answers, tracing, metrics) lands in chunks of
- * its own under `dist/chunks/`, so a server loads and compiles only what it needs to listen.
- * That is why: Node resolves, reads and links every file of an unbundled start one by one
- * (about 170 files for the chat server), which cost more than its own code (README, Start-up).
+ * ES module at the same path (`src/main.ts` → `dist/main.js`). What a program imports lazily (a
+ * store it was not started with, reflection's answers, tracing, metrics) lands in chunks of its
+ * own under `dist/chunks/`, so it loads and compiles only what it needs to start. That is why:
+ * Node resolves, reads and links every file of an unbundled start one by one (about 220 for the
+ * chat server), which cost more than the code in them (bench/results/NOTES.md §13).
  *
  * Type-checking stays with `tsc --noEmit` (the `typecheck` task); esbuild only strips types,
  * which `isolatedModules` and `verbatimModuleSyntax` make safe file by file. Source maps are
@@ -17,18 +18,24 @@
  * traces, and `pnpm bench`'s profiles map their samples back to the sources with them.
  */
 import { chmodSync, readFileSync, rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 /**
- * Packages left in node_modules and loaded from there at run time, so the app must list them in
- * its own `dependencies`: libsql is a native addon, and server-kit's logger loads pino-pretty
- * with `require` only when it writes to a terminal, which a bundler cannot follow.
+ * Packages left in node_modules and loaded from there at run time, each with the bundled module
+ * that needs it (from the repository's root), so a program that bundles that module must list the package in its own
+ * `dependencies`: libsql is a native addon (loaded by the SQLite store), and server-kit's logger
+ * loads pino-pretty with `require` only when it writes to a terminal, which a bundler cannot follow.
  */
-const RUNTIME_PACKAGES = ["libsql", "pino-pretty"];
+const RUNTIME_PACKAGES = {
+  libsql: "apps/chat-server/src/store/sqlite/sqlite-connection.ts",
+  "pino-pretty": "packages/server-kit/dist/server/logger.js",
+};
 
 const entryPoints = process.argv.slice(2);
 if (entryPoints.length === 0) {
-  console.error("usage: node ../../scripts/bundle-server.mjs src/main.ts [src/worker.ts ...]");
+  console.error("usage: node ../../scripts/bundle-app.mjs src/main.ts [src/worker.ts ...]");
   process.exit(2);
 }
 
@@ -49,7 +56,7 @@ const result = await build({
   sourcemap: "linked",
   metafile: true,
   logLevel: "warning",
-  external: RUNTIME_PACKAGES,
+  external: Object.keys(RUNTIME_PACKAGES),
   // The CommonJS packages bundled here (grpc-js, pino) `require` Node's built-in modules; an ES
   // module has no `require`, so each output file makes one (the name is esbuild's to rename).
   banner: {
@@ -59,15 +66,15 @@ const result = await build({
 
 // (Other imports esbuild leaves external are optional ones it cannot resolve, inside a
 // try/catch, such as supports-color for debug: they fail at run time as they would unbundled.)
-const undeclared = [
-  "pino-pretty",
-  ...Object.values(result.metafile.outputs).flatMap((output) =>
-    output.imports.filter((i) => RUNTIME_PACKAGES.includes(i.path)).map((i) => i.path),
-  ),
-].filter((name) => manifest.dependencies?.[name] === undefined);
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+const inputs = new Set(Object.keys(result.metafile.inputs).map((input) => resolve(input)));
+const undeclared = Object.entries(RUNTIME_PACKAGES)
+  .filter(([, loader]) => inputs.has(resolve(repoRoot, loader)))
+  .map(([name]) => name)
+  .filter((name) => manifest.dependencies?.[name] === undefined);
 if (undeclared.length > 0) {
   console.error(
-    `${manifest.name}: the bundle loads ${[...new Set(undeclared)].join(", ")} from node_modules at run time; add ${undeclared.length === 1 ? "it" : "them"} to "dependencies"`,
+    `${manifest.name}: the bundle loads ${undeclared.join(", ")} from node_modules at run time; add ${undeclared.length === 1 ? "it" : "them"} to "dependencies"`,
   );
   process.exit(1);
 }
