@@ -1,24 +1,9 @@
-import { readFileSync } from "node:fs";
+import manifest from "../package.json" with { type: "json" };
 
 /**
- * The `version` of `@fibchat/cli`'s package.json, found next to `src/` or `dist/`, or `unknown`
- * when it cannot be read (the CLI still runs).
+ * The `version` of `@fibchat/cli`'s package.json. Imported rather than read at run time: the
+ * bundle (scripts/bundle-app.mjs) carries it, wherever the code that asks for it lands.
  */
 export function packageVersion(): string {
-  try {
-    const manifest: unknown = JSON.parse(
-      readFileSync(new URL("../package.json", import.meta.url), "utf8"),
-    );
-    if (
-      typeof manifest === "object" &&
-      manifest !== null &&
-      "version" in manifest &&
-      typeof manifest.version === "string"
-    ) {
-      return manifest.version;
-    }
-  } catch {
-    // Fall through: a version is not worth failing a command over.
-  }
-  return "unknown";
+  return manifest.version;
 }

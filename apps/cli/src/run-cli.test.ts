@@ -125,8 +125,7 @@ describe("the built CLI", () => {
   it("runs through its bin (the shebang) and as `pnpm fibchat` from the repository root", async () => {
     const run = promisify(execFile);
     const env = hermeticEnv();
-    // What a package manager does when it links the bin (the package's build script does it
-    // too; a bare `tsc` build does not).
+    // What a package manager does when it links the bin (the package's build does it too).
     await chmod(entryPoint("cli"), 0o755);
     expect((await run(entryPoint("cli"), ["--version"], { env })).stdout).toMatch(
       /^\d+\.\d+\.\d+\n$/,

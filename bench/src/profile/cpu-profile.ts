@@ -21,7 +21,7 @@ export interface ProfileSummary {
   readonly fibchatFunctions: readonly FunctionCost[];
 }
 
-interface ProfileNode {
+export interface ProfileNode {
   readonly id: number;
   readonly callFrame: {
     functionName: string;
@@ -116,11 +116,14 @@ function labelOf({ callFrame: { functionName, url, lineNumber } }: ProfileNode):
   return `${functionName || "(anonymous)"} (${file}:${lineNumber + 1})`;
 }
 
-export function checkProfile(profile: unknown): {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-} {
+/** A V8 CPU profile, as far as these summaries read it. */
+export interface CpuProfile {
+  readonly nodes: ProfileNode[];
+  readonly samples: number[];
+  readonly timeDeltas: number[];
+}
+
+export function checkProfile(profile: unknown): CpuProfile {
   if (
     typeof profile !== "object" ||
     profile === null ||
@@ -157,6 +160,7 @@ function isProfileNode(value: unknown): value is ProfileNode {
     "url" in frame &&
     typeof frame.url === "string" &&
     "lineNumber" in frame &&
-    typeof frame.lineNumber === "number"
+    typeof frame.lineNumber === "number" &&
+    (!("columnNumber" in frame) || typeof frame.columnNumber === "number")
   );
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { SourceMap } from "node:module";
 import { fileURLToPath } from "node:url";
-import { checkProfile } from "./cpu-profile.js";
+import { type CpuProfile, checkProfile } from "./cpu-profile.js";
 
 /**
  * Reads a `.cpuprofile` with each function put back where its code was written. The servers run
@@ -10,9 +10,10 @@ import { checkProfile } from "./cpu-profile.js";
  * `.map` beside it names the package and source file each line came from. A function in a file
  * with such a map gets that source's URL and line, so profiles name `pino/lib/proto.js` or
  * `server-kit/src/server/interceptors.ts` as an unbundled server's did. Functions without a map
- * are kept as they are.
+ * are kept as they are. The maps are read as esbuild writes them: `FILE.map` beside `FILE`, sources
+ * relative to the map, no `sourceRoot`.
  */
-export async function readSourceMappedProfile(path: string): Promise<unknown> {
+export async function readSourceMappedProfile(path: string): Promise<CpuProfile> {
   const { nodes, samples, timeDeltas } = checkProfile(JSON.parse(await readFile(path, "utf8")));
   const maps = new Map<string, SourceMap | undefined>();
   const mapOf = (url: string) => {

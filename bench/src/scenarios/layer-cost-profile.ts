@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ServerSpec } from "../process/server-process.js";
+import type { CpuProfile } from "../profile/cpu-profile.js";
 import { selfShare } from "../profile/self-share.js";
 import { readSourceMappedProfile } from "../profile/source-mapped-profile.js";
 import type { ComparisonRow } from "../report/results.js";
@@ -108,7 +109,7 @@ export async function layerCostByProfile(
 }
 
 /** The one `.cpuprofile` a profiled server wrote into `dir`, read back to its sources. */
-async function profileIn(dir: string): Promise<unknown> {
+async function profileIn(dir: string): Promise<CpuProfile> {
   const files = (await readdir(dir)).filter((file) => file.endsWith(".cpuprofile"));
   const [file] = files;
   if (file === undefined || files.length > 1) {

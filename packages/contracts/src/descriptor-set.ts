@@ -17,13 +17,17 @@ export function readDescriptorSet(): Buffer {
 /**
  * Found through the package's exports rather than by a path relative to this file, so that a
  * bundle containing this module (each fibchat server is one) still finds the installed file.
- * Where the package cannot be resolved by name, the path beside this file is kept, so that
- * importing the package never throws and reading the set names the file it missed.
+ * Where no `@fibchat/contracts` is installed to resolve (a bundle deployed without it), the path
+ * beside this file is kept, so that importing the package never throws and reading the set
+ * names the file it missed; any other failure (a broken install) is thrown here.
  */
 function locateDescriptorSet(): string {
   try {
     return createRequire(import.meta.url).resolve("@fibchat/contracts/descriptor-set.binpb");
-  } catch {
+  } catch (error) {
+    if (!(error instanceof Error && "code" in error && error.code === "MODULE_NOT_FOUND")) {
+      throw error;
+    }
     return fileURLToPath(new URL("../descriptors/fibchat.binpb", import.meta.url));
   }
 }
