@@ -87,8 +87,18 @@ export const authCostScenario: Scenario = {
               load: createAgentLoadGenerator("h2load cannot rotate tokens"),
               reference: "no auth (agent load)",
             };
+        const hsToken = await tokens.hs256(CLAIMS);
         const contenders: Contender[] = [
           { name: reference, server: noAuth, load, auth: {} },
+          // The same server and load with the header the JWT rows send: what carrying a token
+          // costs before anyone checks it.
+          {
+            name: "no auth, a JWT sent and ignored",
+            server: noAuth,
+            load,
+            auth: bearer(hsToken),
+            reference,
+          },
           {
             name: "shared token",
             server: shared,
@@ -100,7 +110,7 @@ export const authCostScenario: Scenario = {
             name: "JWT HS256, one token",
             server: hsHit,
             load,
-            auth: bearer(await tokens.hs256(CLAIMS)),
+            auth: bearer(hsToken),
             reference,
             target: true,
           },
@@ -180,7 +190,7 @@ export const authCostScenario: Scenario = {
           title: "The cost of identity on every call",
           rows,
           notes: [
-            "One fibchat Fibonacci server (`--log-level warn`) per contender, alternated round by round; every call sends `authorization: Bearer …` except the no-auth reference. **shared token**: `--auth-token`, a SHA-256 of the presented token and a constant-time comparison per call. **JWT HS256 / ES256, one token**: `--auth-jwt-secret-file` (HMAC secret) or `--auth-jwt-public-key` (EC P-256 PEM); every call reuses one token, as real clients do, so after the first call the server finds it in its verified-token cache (keyed by the token, until `exp`): the row measures the cache hit, not the signature.",
+            "One fibchat Fibonacci server (`--log-level warn`) per contender, alternated round by round; every call sends `authorization: Bearer …` except the no-auth reference. **no auth, a JWT sent and ignored**: the no-auth server again, sent the HS256 row's header, which it does not read: what a token costs to carry (decoding the header, a string, one more `Metadata` entry), apart from checking it. **shared token**: `--auth-token`, a SHA-256 of the presented token and a constant-time comparison per call. **JWT HS256 / ES256, one token**: `--auth-jwt-secret-file` (HMAC secret) or `--auth-jwt-public-key` (EC P-256 PEM); every call reuses one token, as real clients do, so after the first call the server finds it in its verified-token cache (keyed by the token, until `exp`): the row measures the cache hit, not the signature.",
             `**JWT …, new token per call**: the load rotates through ${ROTATED_TOKENS.toLocaleString("en-US")} distinct tokens of the same user (minted before the run), more than the 1,000 the cache holds, so every call misses it and verifies a signature with jose (HMAC-SHA-256, or ECDSA P-256), then stores the token, evicting the oldest: what verification itself costs per call, and what a cache saves.${load.rotatesBearerTokens ? "" : " h2load cannot rotate headers, so these rows are measured by grpc-js load agents against no auth measured by agents too."}`,
             `Server CPU per call (median over rounds of server CPU time ÷ calls), which other work on the machine skews less than calls/s: ${contenders.map((contender, i) => `${contender.name} ${cpuPerCall(rounds[i] ?? [])}`).join("; ")}.`,
             `Load: ${load.description}; ${CONCURRENCY} calls in flight over 4 connections; each round is ${mode.warmupMs} ms of warm-up, then ${mode.roundMs} ms measured.`,
