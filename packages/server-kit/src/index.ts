@@ -2,6 +2,12 @@ export type { Logger } from "pino";
 export type { CallContext } from "./adapter/call-context.js";
 export { type AdapterRuntime, SHUTTING_DOWN_MESSAGE } from "./adapter/call-scope.js";
 export {
+  type DuplexCall,
+  type DuplexHandlers,
+  type DuplexSessionHandler,
+  duplexSession,
+} from "./adapter/duplex-session.js";
+export {
   type BidiStreamingHandler,
   bidiStreaming,
   type ServerStreamingHandler,

@@ -11,7 +11,6 @@ import { parseClientMessageId, parseText } from "../rules/index.js";
 import type { MessageStore } from "../store/index.js";
 import type { RateRejection } from "./chat-limits.js";
 import type { ChatMetrics, RejectReason } from "./chat-metrics.js";
-import { createInbox } from "./inbox.js";
 import type { SessionTrace } from "./session-trace.js";
 import { toChatMessage } from "./to-chat-message.js";
 
@@ -22,9 +21,6 @@ interface PendingAnswer {
     | { readonly ok: false; readonly error: unknown }
     | undefined;
 }
-
-/** Posts of one session being stored at once: enough for group commit to batch a burst. */
-const MAX_POSTS_IN_FLIGHT = 64;
 
 /** Who is posting, and under which rules. */
 export interface PostingSession {
@@ -46,58 +42,65 @@ export interface PostingSession {
   readonly trace: SessionTrace;
 }
 
-/**
- * Answers every post of a session after its join, in order: `ack` once stored, `rejected` when a
- * rule or the rate limit refuses it. Up to {@link MAX_POSTS_IN_FLIGHT} posts are stored concurrently, so a client
- * that pipelines posts is not held to one per commit; no more are read while that many wait, so a
- * client that does not read its acks is pushed back on. Ends when the client half-closes and every
- * answer is out. A second join, or a request with no action, ends the session with an error.
- */
-export async function* answerPosts(
-  requests: AsyncIterator<SendAndReceiveMessageRequest>,
-  session: PostingSession,
-): AsyncGenerator<SendAndReceiveMessageResponse> {
+/** Where {@link PostAnswers} hands its answers, in the order of the posts. */
+export interface AnswerSink {
+  /** The answer to the oldest post not yet answered: an `ack` or a `rejected`. */
+  answer(response: SendAndReceiveMessageResponse): void;
+  /**
+   * The oldest post not yet answered ends the session with `error` (a second join, a request
+   * with no action, or a store failure). Nothing is handed out after it.
+   */
+  fail(error: unknown): void;
+}
+
+/** The answering of one session's posts. */
+export interface PostAnswers {
+  /** Posts being answered: read, their answer not yet handed out. */
+  readonly pending: number;
+  /**
+   * Starts answering `request` (read after the join): `ack` once stored, `rejected` when a rule or
+   * the rate limit refuses it. Posts are stored concurrently, so a client that pipelines posts
+   * is not held to one per commit; their answers are handed out in the order of the posts.
+   */
+  answer(request: SendAndReceiveMessageRequest): void;
+}
+
+/** Creates the {@link PostAnswers} of `session`, handing answers to `sink`. */
+export function createPostAnswers(session: PostingSession, sink: AnswerSink): PostAnswers {
   /** Answers in the order of their posts, each with its outcome once it has settled. */
   const pending: PendingAnswer[] = [];
-  // Woken by an arriving request or a settling answer: each promise hands over exactly once.
-  const inbox = createInbox<IteratorResult<SendAndReceiveMessageRequest> | "settled">();
-  let pulling = false;
-  let ended = false;
-  const pullRequest = () => {
-    pulling = true;
-    requests.next().then((result) => {
-      pulling = false;
-      inbox.push(result);
-    }, inbox.fail);
-  };
-  for (;;) {
+  let failed = false;
+  const handOut = () => {
     for (let head = pending[0]; head?.outcome !== undefined; head = pending[0]) {
       pending.shift();
-      // Taken from the settled outcome rather than awaited again: one promise reaction less a post.
-      if (!head.outcome.ok) throw head.outcome.error;
-      yield head.outcome.response;
+      if (failed) continue;
+      if (head.outcome.ok) {
+        sink.answer(head.outcome.response);
+      } else {
+        failed = true;
+        sink.fail(head.outcome.error);
+      }
     }
-    if (ended && pending.length === 0) return;
-    if (!ended && !pulling && pending.length < MAX_POSTS_IN_FLIGHT) pullRequest();
-    const event = await inbox.take();
-    if (event === "settled") continue;
-    if (event.done) {
-      ended = true;
-      continue;
-    }
-    const entry: PendingAnswer = { outcome: undefined };
-    answer(event.value, session).then(
-      (response) => {
-        entry.outcome = { ok: true, response };
-        inbox.push("settled");
-      },
-      (error: unknown) => {
-        entry.outcome = { ok: false, error };
-        inbox.push("settled");
-      },
-    );
-    pending.push(entry);
-  }
+  };
+  return {
+    get pending() {
+      return pending.length;
+    },
+    answer(request) {
+      const entry: PendingAnswer = { outcome: undefined };
+      pending.push(entry);
+      answer(request, session).then(
+        (response) => {
+          entry.outcome = { ok: true, response };
+          handOut();
+        },
+        (error: unknown) => {
+          entry.outcome = { ok: false, error };
+          handOut();
+        },
+      );
+    },
+  };
 }
 
 function answer(

@@ -6,7 +6,7 @@ import type {
 } from "@fibchat/contracts/chat/v1";
 import {
   type AdapterRuntime,
-  bidiStreaming,
+  duplexSession,
   type SharedResponses,
   serverStreaming,
   unary,
@@ -81,7 +81,7 @@ export function createChatService(deps: ChatServiceDeps): ChatServiceServer {
   return {
     getStats: unary(getStats, runtime),
     getMessages: serverStreaming(createGetMessages(served), runtime),
-    sendAndReceiveMessage: bidiStreaming(createChatSession(served), runtime),
+    sendAndReceiveMessage: duplexSession(createChatSession(served), runtime),
     listRooms: unary(createListRooms(deps), runtime),
     listMembers: unary(createListMembers(deps.presence), runtime),
   };

@@ -20,13 +20,13 @@ export interface PresenceEventsOptions {
 export interface SessionPresenceEvents {
   /** Stops sending; calling it again does nothing. */
   stop(): void;
-  /** The session took one event from its inbox (sent it, or is about to). */
+  /** The session sent one event to its client (or handed it to grpc-js to send). */
   taken(): void;
 }
 
 /**
  * Sends a session the `member_joined` / `member_left` events of its room, of authors other than
- * its own, until `stop`. Events wait in the session's inbox, which calls `taken` for each one it
+ * its own, until `stop`. Events wait in the session until written, and it calls `taken` for each one it
  * sends; more than `capacity` of them waiting ends the session with `RESOURCE_EXHAUSTED`, as a
  * slow reader of messages is ended.
  */

@@ -7,6 +7,7 @@ import type {
 } from "@grpc/grpc-js";
 import type { CallContext } from "./call-context.js";
 import { type AdapterRuntime, type CallScope, openCallScope } from "./call-scope.js";
+import { endWithStatus } from "./end-with-status.js";
 import { readRequests } from "./read-requests.js";
 import { settleError } from "./settle-error.js";
 import { type SendBufferLimit, writeAll } from "./write-all.js";
@@ -112,11 +113,9 @@ function finishStream<Req, Res>(
       call.end();
     },
     (error: unknown) => {
-      const { code, details, metadata } = settleError(error, scope);
+      const failure = settleError(error, scope);
       scope.finish();
-      // grpc-js turns an 'error' event on a server stream into the call's final status (with
-      // `metadata` as trailers), sent after the messages already written.
-      call.emit("error", Object.assign(new Error(details), { code, details, metadata }));
+      endWithStatus(call, failure);
     },
   );
 }
