@@ -12,18 +12,22 @@ describe("createBoundedQueue", () => {
     expect(() => createBoundedQueue<Item>(capacity)).toThrow(RangeError);
   });
 
-  it("hands out items in order, waiting for the producer when empty", async () => {
+  it("hands out items in order, and wakes a consumer that found it empty at the next push", () => {
     const queue = createBoundedQueue<Item>(3);
     for (const item of items(1, 2)) queue.push(item);
-    expect(await queue.next()).toEqual({ n: 1 });
-    expect(await queue.next()).toEqual({ n: 2 });
-    const waiting = queue.next();
+    expect(queue.shift()).toEqual({ n: 1 });
+    expect(queue.shift()).toEqual({ n: 2 });
+    expect(queue.shift()).toBeUndefined();
+    let woken = 0;
+    queue.whenChanged(() => woken++);
     queue.push({ n: 3 });
-    expect(await waiting).toEqual({ n: 3 });
+    queue.push({ n: 4 });
+    expect(woken).toBe(1);
+    expect([queue.shift(), queue.shift()]).toEqual(items(3, 4));
     expect(queue.length).toBe(0);
   });
 
-  it("overflows instead of exceeding capacity: drops everything and refuses more", async () => {
+  it("overflows instead of exceeding capacity: drops everything and refuses more", () => {
     const queue = createBoundedQueue<Item>(3);
     const accepted = items(1, 2, 3, 4, 5).map((item) => {
       const ok = queue.push(item);
@@ -33,64 +37,57 @@ describe("createBoundedQueue", () => {
     expect(accepted).toEqual([true, true, true, false, false]);
     expect(queue.length).toBe(0);
     expect(queue.highWaterMark).toBe(3);
-    expect(await queue.next()).toBeUndefined();
+    expect(queue.ended).toBe(true);
+    expect(queue.shift()).toBeUndefined();
   });
 
-  it("answers a waiting consumer with undefined if it overflows before the consumer runs", async () => {
+  it("wakes a waiting consumer when it overflows, and then has nothing for it", () => {
     const queue = createBoundedQueue<Item>(1);
-    const waiting = queue.next();
     queue.push({ n: 1 });
+    expect(queue.shift()).toEqual({ n: 1 });
+    let woken = false;
+    queue.whenChanged(() => {
+      woken = true;
+    });
     queue.push({ n: 2 });
-    expect(await waiting).toBeUndefined();
+    expect(woken).toBe(true);
+    queue.push({ n: 3 });
+    expect([queue.ended, queue.shift()]).toEqual([true, undefined]);
   });
 
-  it("tracks the high-water mark across reads", async () => {
+  it("tracks the high-water mark across reads", () => {
     const queue = createBoundedQueue<Item>(10);
     for (const item of items(1, 2, 3, 4)) queue.push(item);
-    await queue.next();
-    await queue.next();
+    queue.shift();
+    queue.shift();
     queue.push({ n: 5 });
     expect([queue.length, queue.highWaterMark]).toEqual([3, 4]);
   });
 
-  it("resolves undefined once closed, even with items waiting, and drops later items", async () => {
-    const queue = createBoundedQueue<Item>(10);
-    for (let round = 1; round <= 3; round++) {
-      const waiting = queue.next();
-      queue.push({ n: round });
-      await waiting;
-    }
-    queue.push({ n: 4 });
-    const waiting = queue.next();
-    expect(await waiting).toEqual({ n: 4 });
-    const parked = queue.next();
-    queue.close();
-    expect(await parked).toBeUndefined();
-    expect(queue.push({ n: 5 })).toBe(true);
-    expect(queue.length).toBe(0);
-    expect(await queue.next()).toBeUndefined();
-  });
-
-  it("resolves undefined when closed with items waiting", async () => {
+  it("ends when closed: wakes the consumer, drops what it holds and every later item", () => {
     const queue = createBoundedQueue<Item>(10);
     queue.push({ n: 1 });
+    let woken = false;
+    queue.whenChanged(() => {
+      woken = true;
+    });
     queue.close();
-    expect(await queue.next()).toBeUndefined();
+    expect(woken).toBe(true);
+    expect(queue.push({ n: 2 })).toBe(true);
+    expect([queue.ended, queue.length, queue.shift()]).toEqual([true, 0, undefined]);
   });
 
-  it("refuses a second concurrent consumer", async () => {
+  it("refuses a second waiting consumer", () => {
     const queue = createBoundedQueue<Item>(10);
-    const first = queue.next();
-    await expect(queue.next()).rejects.toThrow("another call is pending");
-    queue.push({ n: 1 });
-    expect(await first).toEqual({ n: 1 });
+    queue.whenChanged(() => {});
+    expect(() => queue.whenChanged(() => {})).toThrow("a consumer is already waiting");
   });
 
-  it("discards items from the head while the predicate holds", async () => {
+  it("discards items from the head while the predicate holds", () => {
     const queue = createBoundedQueue<Item>(10);
     for (const item of items(1, 2, 5, 3)) queue.push(item);
     queue.discardWhile((item) => item.n < 3);
     expect(queue.length).toBe(2);
-    expect(await queue.next()).toEqual({ n: 5 });
+    expect(queue.shift()).toEqual({ n: 5 });
   });
 });

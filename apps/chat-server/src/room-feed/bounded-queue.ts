@@ -11,16 +11,18 @@ export interface BoundedQueue<T extends object> {
    * once overflowed.
    */
   push(item: T): boolean;
+  /** Removes and returns the oldest item; undefined when there is none, or the queue has ended. */
+  shift(): T | undefined;
   /**
-   * Removes and resolves with the oldest item, waiting for one if need be.
-   * Resolves with `undefined` once the queue has overflowed or is closed.
-   * Rejects if another call is still pending: one consumer only.
+   * Calls `wake` once, synchronously, at the next push, overflow or close: for a consumer that
+   * found the queue empty. One consumer only: throws if a wake is already set.
    */
-  next(): Promise<T | undefined>;
+  whenChanged(wake: () => void): void;
+  /** True once the queue has overflowed or been closed: nothing more comes out of it. */
+  readonly ended: boolean;
   /**
-   * Ends the queue: the waiting and every later {@link next} resolve with
-   * `undefined`, and later items are dropped (`push` still returns true:
-   * closing is not overflowing). The owner calls it when its
+   * Ends the queue: it drops what it holds, wakes the consumer, and drops later
+   * items (`push` still returns true: closing is not overflowing). The owner calls it when its
    * reader goes away (the feed's signal aborts), which spares the queue an
    * abort listener per wait.
    */
@@ -42,14 +44,7 @@ export function createBoundedQueue<T extends object>(capacity: number): BoundedQ
   let highWaterMark = 0;
   let overflowed = false;
   let closed = false;
-  let reading = false;
   let wake: (() => void) | undefined;
-
-  function waitForChange(): Promise<void> {
-    return new Promise((resolve) => {
-      wake = resolve;
-    });
-  }
 
   function wakeReader(): void {
     const waiting = wake;
@@ -72,19 +67,17 @@ export function createBoundedQueue<T extends object>(capacity: number): BoundedQ
       return !overflowed;
     },
 
-    async next() {
-      if (reading) throw new Error("BoundedQueue.next() called while another call is pending");
-      reading = true;
-      try {
-        for (;;) {
-          if (overflowed || closed) return undefined;
-          const item = items.shift();
-          if (item !== undefined) return item;
-          await waitForChange();
-        }
-      } finally {
-        reading = false;
-      }
+    shift() {
+      return overflowed || closed ? undefined : items.shift();
+    },
+
+    whenChanged(waiting) {
+      if (wake !== undefined) throw new Error("BoundedQueue: a consumer is already waiting");
+      wake = waiting;
+    },
+
+    get ended() {
+      return overflowed || closed;
     },
 
     close() {

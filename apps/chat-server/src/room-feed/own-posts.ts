@@ -7,47 +7,82 @@ import type { AppendResult, StoredMessage } from "../store/message-store.js";
  * two sessions of one author still see each other's posts.
  */
 export interface OwnPosts {
-  /** Records `append` as one of this session's posts and returns it unchanged. */
-  track(append: Promise<AppendResult>): Promise<AppendResult>;
+  /**
+   * Records `append`, a post of this session with `clientMessageId`, and
+   * returns it unchanged.
+   */
+  track(clientMessageId: string, append: Promise<AppendResult>): Promise<AppendResult>;
   /**
    * Whether a tracked post stored `message`; true at most once per message.
-   * The feed can hand out a message before the append that stored it
-   * resolves, so while posts by this author are in flight and none of them
-   * is known to have stored it, it waits for them (a promise). Otherwise it
-   * answers at once: a session loop pays no promise for the messages of
-   * other authors, nor for its own posts whose appends have resolved, which
-   * is every one of them on the memory store (bench/results/NOTES.md §10).
+   * Answers at once when it can: for the messages of other authors, and for
+   * those of posts whose appends have resolved. The feed can hand out a
+   * message before the append that stored it resolves (on the memory store it
+   * always does), and then it waits (a promise) for the posts that can have
+   * stored it: those in flight with the message's client_message_id, as the
+   * store keeps one message per (room, author, client_message_id), or every
+   * post in flight when the message has none (bench/results/NOTES.md §14).
    */
   isOwn(message: StoredMessage): boolean | Promise<boolean>;
 }
 
 /** Creates the {@link OwnPosts} of a session that posts as `author`. */
 export function createOwnPosts(author: string): OwnPosts {
-  const inFlight = new Set<Promise<AppendResult>>();
+  /** Every post in flight, by client_message_id ("" for posts without one). */
+  const inFlight = new Map<string, Set<Promise<AppendResult>>>();
   const storedIds = new Set<bigint>();
+  let postsInFlight = 0;
+
+  /** Whether one of `posts` stored `message`, once they have all settled. */
+  const stored = (posts: readonly Promise<AppendResult>[], message: StoredMessage) => {
+    const [only] = posts;
+    const known = () => storedIds.delete(message.id);
+    // Usually one post has the message's client_message_id: one reaction instead of allSettled's.
+    if (only !== undefined && posts.length === 1) return only.then(known, known);
+    return Promise.allSettled(posts).then(known);
+  };
+
   return {
-    track(append) {
-      inFlight.add(append);
+    track(clientMessageId, append) {
+      let posts = inFlight.get(clientMessageId);
+      if (posts === undefined) {
+        posts = new Set();
+        inFlight.set(clientMessageId, posts);
+      }
+      posts.add(append);
+      postsInFlight += 1;
+      const settled = () => {
+        postsInFlight -= 1;
+        posts.delete(append);
+        if (posts.size === 0 && inFlight.get(clientMessageId) === posts) {
+          inFlight.delete(clientMessageId);
+        }
+      };
       // One reaction for both outcomes (not a `then` and a `finally`): this runs for every post.
       append.then(
         ({ message, duplicate }) => {
-          inFlight.delete(append);
+          settled();
           // A duplicate's message was stored by an earlier post, tracked then if it was ours.
           if (!duplicate) storedIds.add(message.id);
         },
         // The caller handles the rejection; here it only means nothing was stored.
-        () => inFlight.delete(append),
+        settled,
       );
       return append;
     },
 
     isOwn(message) {
       if (message.author !== author) return false;
-      // Waiting on every post in flight is O(posts in flight) reactions, per message: done only
-      // when the answer is not known yet.
       if (storedIds.delete(message.id)) return true;
-      if (inFlight.size === 0) return false;
-      return Promise.allSettled(inFlight).then(() => storedIds.delete(message.id));
+      if (message.clientMessageId !== "") {
+        // Only a post with the same client_message_id can have stored it.
+        const posts = inFlight.get(message.clientMessageId);
+        return posts === undefined ? false : stored([...posts], message);
+      }
+      if (postsInFlight === 0) return false;
+      return stored(
+        [...inFlight.values()].flatMap((posts) => [...posts]),
+        message,
+      );
     },
   };
 }

@@ -87,6 +87,8 @@ export function createPostAnswers(session: PostingSession, sink: AnswerSink): Po
       return pending.length;
     },
     answer(request) {
+      // The session is ending with an error: a post read after it is neither stored nor answered.
+      if (failed) return;
       const entry: PendingAnswer = { outcome: undefined };
       pending.push(entry);
       answer(request, session).then(
@@ -170,6 +172,7 @@ async function post(
     return refuse({ clientMessageId, reason: problem, code: status.INVALID_ARGUMENT }, "invalid");
   }
   const { message, duplicate } = await ownPosts.track(
+    clientMessageId,
     store.append({ room, author, text, clientMessageId }),
   );
   if (!duplicate) metrics.messagesStored += 1;

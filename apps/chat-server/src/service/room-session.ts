@@ -71,7 +71,6 @@ export function joinRoom(
       context.end(slowConsumerRpcError(error, "replay_after_id"));
     },
   });
-  const feed = roomFeed[Symbol.asyncIterator]();
   const { principal } = context;
   trace.joined(room, join.replayAfterId);
   const postingDenied = hasScope(principal, "chat.write")
@@ -104,7 +103,7 @@ export function joinRoom(
     ownPosts,
     memberEvents,
     posting,
-    pullMessage: () => void feed.next().then(events.message, events.fail),
+    pullMessage: () => roomFeed.read(events.message, events.fail),
     leavePresence: undefined,
     close() {
       metrics.feedQueueHighWaterMark = Math.max(
