@@ -42,7 +42,7 @@ type Request = SendAndReceiveMessageRequest;
 type Response = SendAndReceiveMessageResponse;
 
 /** Posts of one session being answered at once: enough for group commit to batch a burst. */
-export const MAX_POSTS_IN_FLIGHT = 64;
+const MAX_POSTS_IN_FLIGHT = 64;
 
 /** A response waiting for the client to take the ones before it, or the error that ends the call. */
 type Outgoing =

@@ -127,28 +127,37 @@ function runSession<Req, Res>(
       endWithStatus(call, failure);
     },
   };
-  const guarded = (run: () => void) => {
-    if (over) return;
+  const onAbort = () => duplex.fail(signal.reason);
+  const onData = bind((request: Req) => {
+    if (over || handlers === undefined) return;
     try {
-      run();
+      handlers.request(request);
     } catch (error) {
       duplex.fail(error);
     }
-  };
-  const onAbort = () => duplex.fail(signal.reason);
-  const onData = bind((request: Req) => guarded(() => handlers?.request(request)));
+  });
   // grpc-js may surface a cancel as 'end' (grpc-node #2583): the scope turns that into an abort
-  // first, and `guarded` then does nothing.
-  const onHalfClose = bind(() => guarded(() => handlers?.halfClosed()));
+  // first, and this then does nothing.
+  const onHalfClose = bind(() => {
+    if (over || handlers === undefined) return;
+    try {
+      handlers.halfClosed();
+    } catch (error) {
+      duplex.fail(error);
+    }
+  });
   const onReadError = (error: Error) =>
     duplex.fail(
       new RpcError(status.INTERNAL, "reading the request stream failed", { cause: error }),
     );
 
   signal.addEventListener("abort", onAbort, { once: true });
-  guarded(() => {
+  try {
     handlers = handler(duplex);
-  });
+  } catch (error) {
+    duplex.fail(error);
+    return;
+  }
   if (over) return;
   if (signal.aborted) {
     onAbort();
