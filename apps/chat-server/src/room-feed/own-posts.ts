@@ -32,13 +32,19 @@ export function createOwnPosts(author: string): OwnPosts {
   const storedIds = new Set<bigint>();
   let postsInFlight = 0;
 
-  /** Whether one of `posts` stored `message`, once they have all settled. */
-  const stored = (posts: readonly Promise<AppendResult>[], message: StoredMessage) => {
-    const [only] = posts;
-    const known = () => storedIds.delete(message.id);
-    // Usually one post has the message's client_message_id: one reaction instead of allSettled's.
-    if (only !== undefined && posts.length === 1) return only.then(known, known);
-    return Promise.allSettled(posts).then(known);
+  /**
+   * Whether one of `posts` (in the order they were posted) stored `message`: true as soon as the
+   * one that did has settled, false once they all have. Not all at once: a session posting
+   * without client_message_ids keeps posts in flight all the time, and waiting for every one of
+   * them (including those posted after the one that stored it) let a fast poster's own messages
+   * pile up in its feed until it was cut off as a slow consumer.
+   */
+  const stored = async (posts: readonly Promise<AppendResult>[], message: StoredMessage) => {
+    for (const post of posts) {
+      await post.then(settledOk, settledOk);
+      if (storedIds.delete(message.id)) return true;
+    }
+    return false;
   };
 
   return {
@@ -76,7 +82,14 @@ export function createOwnPosts(author: string): OwnPosts {
       if (message.clientMessageId !== "") {
         // Only a post with the same client_message_id can have stored it.
         const posts = inFlight.get(message.clientMessageId);
-        return posts === undefined ? false : stored([...posts], message);
+        if (posts === undefined) return false;
+        const [only] = posts;
+        // Usually one post has the message's client_message_id: one reaction to wait for.
+        if (only !== undefined && posts.size === 1) {
+          const known = () => storedIds.delete(message.id);
+          return only.then(known, known);
+        }
+        return stored([...posts], message);
       }
       if (postsInFlight === 0) return false;
       return stored(
@@ -86,3 +99,5 @@ export function createOwnPosts(author: string): OwnPosts {
     },
   };
 }
+
+function settledOk(): void {}

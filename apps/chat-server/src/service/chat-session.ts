@@ -138,18 +138,24 @@ class ChatSession implements DuplexHandlers<Request> {
         "the first request of a session must be join: send join { room, author } first",
       );
     }
+    // Each callback below runs in a microtask or a promise reaction, where a throw would crash
+    // the process: whatever it throws ends this call instead.
     const room = joinRoom(join, this.#call.context, this.#deps, this.#trace, {
-      message: (result) => this.#onMessage(result),
-      presence: (response) => this.#send({ kind: "presence", response }),
+      message: (result) => this.#guarded(this.#onMessage, result),
+      presence: (response) => this.#guarded(this.#send, { kind: "presence", response }),
       fail: (error) => this.#fail(error),
     });
     this.#room = room;
     this.#answers = createPostAnswers(room.posting, {
       answer: (response) => {
         this.#answersWaiting += 1;
-        this.#send({ kind: "answer", response });
+        this.#guarded(this.#send, { kind: "answer", response });
       },
-      fail: (error) => this.#send({ kind: "failure", error }),
+      // Counted as an answer waiting: the call must not end OK while the failure waits to be sent.
+      fail: (error) => {
+        this.#answersWaiting += 1;
+        this.#guarded(this.#send, { kind: "failure", error });
+      },
     });
     this.#entering = true;
     this.#updateReading();
@@ -157,9 +163,24 @@ class ChatSession implements DuplexHandlers<Request> {
     // Registered before any post is stored: the join event reaches every listener before a
     // message of this author can be (chat.proto, member_joined).
     asStatus(this.#deps.presence.enter(room.room, room.author)).then(
-      (leave) => this.#entered(join, leave),
+      (leave) => {
+        try {
+          this.#entered(join, leave);
+        } catch (error) {
+          this.#fail(error);
+        }
+      },
       (error: unknown) => this.#fail(error),
     );
+  }
+
+  /** Runs `step` with `argument`, ending the call with whatever it throws. */
+  #guarded<T>(step: (this: ChatSession, argument: T) => void, argument: T): void {
+    try {
+      step.call(this, argument);
+    } catch (error) {
+      this.#fail(error);
+    }
   }
 
   #entered(join: JoinRoom, leave: () => Promise<void>): void {
@@ -202,8 +223,12 @@ class ChatSession implements DuplexHandlers<Request> {
         (isOwn) => {
           this.#pulling = false;
           if (this.#over) return;
-          if (isOwn) this.#pullMessage();
-          else this.#deliver(message);
+          try {
+            if (isOwn) this.#pullMessage();
+            else this.#deliver(message);
+          } catch (error) {
+            this.#fail(error);
+          }
         },
         (error: unknown) => this.#fail(error),
       );
@@ -234,6 +259,7 @@ class ChatSession implements DuplexHandlers<Request> {
     let answered = false;
     for (let next = this.#backlog.shift(); next !== undefined; next = this.#backlog.shift()) {
       if (next.kind === "failure") {
+        this.#answersWaiting -= 1;
         this.#fail(next.error);
         return;
       }
@@ -252,10 +278,8 @@ class ChatSession implements DuplexHandlers<Request> {
       }
     }
     this.#pullMessage();
-    if (answered) {
-      this.#updateReading();
-      this.#endIfAnswered();
-    }
+    if (answered) this.#updateReading();
+    this.#endIfAnswered();
   }
 
   readonly #drained = () => {
@@ -274,9 +298,12 @@ class ChatSession implements DuplexHandlers<Request> {
     else this.#call.resumeRequests();
   }
 
-  /** Ends the call OK once the client has half-closed and every post is answered. */
+  /**
+   * Ends the call OK once the client has half-closed, every post is answered and nothing waits
+   * to be written: what came due before the last answer (a message, a member event) goes first.
+   */
   #endIfAnswered(): void {
-    if (!this.#halfClosed || this.#entering || this.#over) return;
+    if (!this.#halfClosed || this.#entering || this.#over || this.#backlog.length > 0) return;
     if ((this.#answers?.pending ?? 0) + this.#answersWaiting > 0) return;
     this.#call.end();
   }

@@ -54,23 +54,12 @@ export function joinRoom(
 ): RoomSession {
   const room = required(parseRoom(join.room));
   const author = sessionAuthor(join.author, context.principal);
-  const leave = sessions.enter(room);
   const done = new AbortController();
   const signal = AbortSignal.any([context.signal, done.signal]);
   const ownPosts = createOwnPosts(author);
-  const roomFeed = openRoomFeed({
-    store,
-    room,
-    afterId: join.replayAfterId,
-    capacity: maxQueue,
-    signal,
-    // The feed is full while this session is blocked writing to its slow client: end the call
-    // now rather than when the loop next reads the feed.
-    onSlowConsumer: (error) => {
-      metrics.slowConsumerCutoffs.session += 1;
-      context.end(slowConsumerRpcError(error, "replay_after_id"));
-    },
-  });
+  // Opening the feed or the member events throws if the store has closed: nothing is left open.
+  const { roomFeed, memberEvents } = openSources();
+  const leave = sessions.enter(room);
   const { principal } = context;
   trace.joined(room, join.replayAfterId);
   const postingDenied = hasScope(principal, "chat.write")
@@ -87,16 +76,39 @@ export function joinRoom(
     metrics,
     trace,
   };
-  const memberEvents = join.presenceEvents
-    ? presenceEvents({
-        presence,
-        room,
-        author,
-        capacity: maxQueue,
-        push: events.presence,
-        fail: events.fail,
-      })
-    : undefined;
+
+  function openSources() {
+    const roomFeed = openRoomFeed({
+      store,
+      room,
+      afterId: join.replayAfterId,
+      capacity: maxQueue,
+      signal,
+      // The feed is full while this session is blocked writing to its slow client: end the call
+      // now rather than when the loop next reads the feed.
+      onSlowConsumer: (error) => {
+        metrics.slowConsumerCutoffs.session += 1;
+        context.end(slowConsumerRpcError(error, "replay_after_id"));
+      },
+    });
+    try {
+      const memberEvents = join.presenceEvents
+        ? presenceEvents({
+            presence,
+            room,
+            author,
+            capacity: maxQueue,
+            push: events.presence,
+            fail: events.fail,
+          })
+        : undefined;
+      return { roomFeed, memberEvents };
+    } catch (error) {
+      done.abort();
+      throw error;
+    }
+  }
+
   const session: RoomSession = {
     room,
     author,
