@@ -9,7 +9,8 @@ export type NodeSqliteValue = string | number | bigint | null;
 export interface NodeSqliteStatement {
   get(...params: NodeSqliteValue[]): unknown;
   all(...params: NodeSqliteValue[]): unknown[];
-  run(...params: NodeSqliteValue[]): unknown;
+  /** `changes` is a `bigint` when read-bigints is on. */
+  run(...params: NodeSqliteValue[]): { changes: number | bigint };
   /** Read INTEGER columns as `bigint` instead of `number`. */
   setReadBigInts(enabled: boolean): void;
 }

@@ -22,29 +22,51 @@ export function createSqliteAppends(db: SqliteConnection): SqliteAppends {
     `SELECT ${MESSAGE_COLUMNS} FROM messages
      WHERE room = ? AND author = ? AND client_message_id = ? AND client_message_id <> ''`,
   );
-  const claimNextId = db.prepare(
-    `INSERT INTO rooms (room, last_id) VALUES (?, 1)
-     ON CONFLICT (room) DO UPDATE SET last_id = last_id + 1
-     RETURNING last_id`,
+  const selectLastId = db.prepare("SELECT last_id FROM rooms WHERE room = ?");
+  const saveLastId = db.prepare(
+    `INSERT INTO rooms (room, last_id) VALUES (?, ?)
+     ON CONFLICT (room) DO UPDATE SET last_id = excluded.last_id`,
   );
+  // A repeated (room, author, client_message_id) inserts nothing (the index is the conflict
+  // target); any other conflict, such as an id already taken, still fails the batch.
   const insertMessage = db.prepare(
-    `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (room, author, client_message_id) WHERE client_message_id <> '' DO NOTHING`,
   );
 
-  function appendOne(input: AppendInput): AppendResult {
-    if (input.clientMessageId !== "") {
-      // Inside the batch's transaction, so this also finds an original appended earlier in the same batch.
-      const original = selectOriginal.get(input.room, input.author, input.clientMessageId);
-      if (original !== undefined) return { message: decodeMessage(original), duplicate: true };
+  function lastIdOf(room: string): bigint {
+    const row = selectLastId.get(room);
+    return row === undefined ? 0n : integerColumn(row, "last_id");
+  }
+
+  function original(input: AppendInput): AppendResult {
+    // Inside the batch's transaction, so this also finds an original appended earlier in it.
+    const row = selectOriginal.get(input.room, input.author, input.clientMessageId);
+    if (row === undefined) {
+      throw new Error(`an append to ${input.room} inserted nothing, and no original exists`);
     }
-    const id = integerColumn(claimNextId.get(input.room), "last_id");
-    const sentAt = new Date();
-    const { room, author, text, clientMessageId } = input;
-    insertMessage.run(room, id, author, text, sentAt.getTime(), clientMessageId);
-    return { message: { room, id, author, text, sentAt, clientMessageId }, duplicate: false };
+    return { message: decodeMessage(row), duplicate: true };
+  }
+
+  function commitBatch(inputs: readonly AppendInput[]): AppendResult[] {
+    // Each room's last id is read once and written back once a batch, under the batch's write
+    // lock: one statement an append, where claiming each id from `rooms` took two (NOTES §15).
+    const lastIds = new Map<string, bigint>();
+    const results = inputs.map((input): AppendResult => {
+      const { room, author, text, clientMessageId } = input;
+      const id = (lastIds.get(room) ?? lastIdOf(room)) + 1n;
+      const sentAt = new Date();
+      if (insertMessage.run(room, id, author, text, sentAt.getTime(), clientMessageId) === 0) {
+        return original(input);
+      }
+      lastIds.set(room, id);
+      return { message: { room, id, author, text, sentAt, clientMessageId }, duplicate: false };
+    });
+    for (const [room, lastId] of lastIds) saveLastId.run(room, lastId);
+    return results;
   }
 
   return {
-    commit: (inputs) => inTransaction(db, () => inputs.map(appendOne)),
+    commit: (inputs) => inTransaction(db, () => commitBatch(inputs)),
   };
 }

@@ -9,7 +9,8 @@ export type SqliteValue = NodeSqliteValue;
 export interface SqliteStatement {
   get(...params: SqliteValue[]): unknown;
   all(...params: SqliteValue[]): unknown[];
-  run(...params: SqliteValue[]): void;
+  /** Runs the statement; returns how many rows it inserted, updated or deleted. */
+  run(...params: SqliteValue[]): number;
 }
 
 /** The part of a SQLite connection the store uses, the same whichever driver is under it. */
@@ -56,7 +57,7 @@ function openNodeSqlite(path: string): SqliteConnection {
       return {
         get: (...params) => statement.get(...params),
         all: (...params) => statement.all(...params),
-        run: (...params) => void statement.run(...params),
+        run: (...params) => Number(statement.run(...params).changes),
       };
     },
     close: () => db.close(),
@@ -75,7 +76,7 @@ function openLibsql(path: string): SqliteConnection {
       return {
         get: (...params) => statement.get(...params),
         all: (...params) => statement.all(...params),
-        run: (...params) => void statement.run(...params),
+        run: (...params) => statement.run(...params).changes,
       };
     },
     close: () => void db.close(),
