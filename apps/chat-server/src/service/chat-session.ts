@@ -163,13 +163,7 @@ class ChatSession implements DuplexHandlers<Request> {
     // Registered before any post is stored: the join event reaches every listener before a
     // message of this author can be (chat.proto, member_joined).
     asStatus(this.#deps.presence.enter(room.room, room.author)).then(
-      (leave) => {
-        try {
-          this.#entered(join, leave);
-        } catch (error) {
-          this.#fail(error);
-        }
-      },
+      (leave) => this.#guarded(this.#entered, { join, leave }),
       (error: unknown) => this.#fail(error),
     );
   }
@@ -183,7 +177,7 @@ class ChatSession implements DuplexHandlers<Request> {
     }
   }
 
-  #entered(join: JoinRoom, leave: () => Promise<void>): void {
+  #entered({ join, leave }: { join: JoinRoom; leave: () => Promise<void> }): void {
     const room = this.#room;
     if (room === undefined) return;
     if (this.#over) {
@@ -223,12 +217,8 @@ class ChatSession implements DuplexHandlers<Request> {
         (isOwn) => {
           this.#pulling = false;
           if (this.#over) return;
-          try {
-            if (isOwn) this.#pullMessage();
-            else this.#deliver(message);
-          } catch (error) {
-            this.#fail(error);
-          }
+          if (isOwn) this.#guarded(this.#pullMessage, undefined);
+          else this.#guarded(this.#deliver, message);
         },
         (error: unknown) => this.#fail(error),
       );
@@ -290,8 +280,7 @@ class ChatSession implements DuplexHandlers<Request> {
 
   /** Reads requests unless entering, or {@link MAX_POSTS_IN_FLIGHT} posts are unanswered. */
   #updateReading(): void {
-    const unanswered = (this.#answers?.pending ?? 0) + this.#answersWaiting;
-    const pause = this.#entering || unanswered >= MAX_POSTS_IN_FLIGHT;
+    const pause = this.#entering || this.#unanswered >= MAX_POSTS_IN_FLIGHT;
     if (pause === this.#readingPaused) return;
     this.#readingPaused = pause;
     if (pause) this.#call.pauseRequests();
@@ -304,8 +293,13 @@ class ChatSession implements DuplexHandlers<Request> {
    */
   #endIfAnswered(): void {
     if (!this.#halfClosed || this.#entering || this.#over || this.#backlog.length > 0) return;
-    if ((this.#answers?.pending ?? 0) + this.#answersWaiting > 0) return;
+    if (this.#unanswered > 0) return;
     this.#call.end();
+  }
+
+  /** Posts read and not yet answered: waiting for their turn, or their answer for the client. */
+  get #unanswered(): number {
+    return (this.#answers?.pending ?? 0) + this.#answersWaiting;
   }
 
   #fail(error: unknown): void {
