@@ -50,7 +50,8 @@ export function createSqliteAppends(db: SqliteConnection): SqliteAppends {
 
   function commitBatch(inputs: readonly AppendInput[]): AppendResult[] {
     // Each room's last id is read once and written back once a batch, under the batch's write
-    // lock: one statement an append, where claiming each id from `rooms` took two (NOTES §15).
+    // lock, and the insert itself catches a repeat: one statement an append, where a SELECT for
+    // the repeat and a claim of the id on `rooms` came before each insert (NOTES §15).
     const lastIds = new Map<string, bigint>();
     const results = inputs.map((input): AppendResult => {
       const { room, author, text, clientMessageId } = input;
