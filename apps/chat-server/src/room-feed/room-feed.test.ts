@@ -255,6 +255,39 @@ describe("openRoomFeed", () => {
     expect(await messages.next()).toEqual({ done: true, value: undefined });
   });
 
+  it("calls read()'s callback in a later microtask, never inside read() or the store's listener", async () => {
+    const { store } = storeForTest();
+    const feed = openRoomFeed({
+      store,
+      room: "r",
+      afterId: 0n,
+      signal: new AbortController().signal,
+    });
+    await fill(store, "r", 1);
+    const received: bigint[] = [];
+    let inside = false;
+    const next = () =>
+      new Promise<void>((resolve, reject) => {
+        inside = true;
+        feed.read((result) => {
+          if (inside) reject(new Error("read()'s callback ran synchronously"));
+          if (!result.done) received.push(result.value.id);
+          resolve();
+        }, reject);
+        inside = false;
+      });
+    // The stored message, through a replay read.
+    await next();
+    // Caught up: this read waits for the next append, which the memory store notifies inside
+    // append() itself.
+    const live = next();
+    inside = true;
+    const appended = post(store, "r");
+    inside = false;
+    await Promise.all([live, appended]);
+    expect(received).toEqual([1n, 2n]);
+  });
+
   it("ends with the store's error when a read fails, and unsubscribes", async () => {
     const { store, listenerCount } = storeForTest();
     await fill(store, "r", 3);

@@ -117,12 +117,15 @@ export function openRoomFeed(options: RoomFeedOptions): RoomFeed {
   };
   const fail = (error: unknown) => {
     finish();
-    handOut((waiting) => waiting.fail(error));
-  };
-  const handOut = (deliver: (waiting: FeedReader) => void) => {
     const waiting = reader;
     reader = undefined;
-    if (waiting !== undefined) deliver(waiting);
+    waiting?.fail(error);
+  };
+  /** Ends the pending read, if any, with `result`. */
+  const answer = (result: IteratorResult<StoredMessage, undefined>) => {
+    const waiting = reader;
+    reader = undefined;
+    waiting?.result(result);
   };
   // Every step runs in a microtask of its own, never inside the store's listener or the
   // reader's call to `read`: the reader's code is never re-entered.
@@ -143,14 +146,14 @@ export function openRoomFeed(options: RoomFeedOptions): RoomFeed {
       }
       if (over || signal.aborted) {
         finish();
-        handOut((waiting) => waiting.result(finished));
+        answer(finished);
         return;
       }
 
       const buffered = page[pageIndex];
       if (buffered !== undefined) {
         pageIndex++;
-        handOut((waiting) => deliver(waiting, buffered));
+        deliver(buffered);
         return;
       }
 
@@ -179,14 +182,14 @@ export function openRoomFeed(options: RoomFeedOptions): RoomFeed {
         catchUpAfter = cursor;
         continue;
       }
-      handOut((waiting) => deliver(waiting, live));
+      deliver(live);
       return;
     }
   }
 
-  function deliver(waiting: FeedReader, message: StoredMessage): void {
+  function deliver(message: StoredMessage): void {
     cursor = message.id;
-    waiting.result({ done: false, value: message });
+    answer({ done: false, value: message });
   }
 
   // Read with callbacks rather than promises: a chat session reads every message of its room,
@@ -195,7 +198,23 @@ export function openRoomFeed(options: RoomFeedOptions): RoomFeed {
   function read(result: FeedReader["result"], failed: FeedReader["fail"]): void {
     if (reader !== undefined) throw new Error("RoomFeed.read() called while another is pending");
     reader = { result, fail: failed };
-    schedule();
+    // A reader that has caught up (every live session between two messages) waits for the next
+    // push at once, sparing a step that would find nothing.
+    if (!scheduled && caughtUp()) queue.whenChanged(schedule);
+    else schedule();
+  }
+
+  /** True when a step would only wait for the queue: nothing to hand out, nothing to read. */
+  function caughtUp(): boolean {
+    return (
+      queue.length === 0 &&
+      !queue.ended &&
+      page[pageIndex] === undefined &&
+      catchUpAfter === undefined &&
+      slowConsumer === undefined &&
+      !over &&
+      !signal.aborted
+    );
   }
 
   const messages: AsyncIterator<StoredMessage, undefined, undefined> = {
@@ -205,7 +224,7 @@ export function openRoomFeed(options: RoomFeedOptions): RoomFeed {
     },
     return() {
       finish();
-      handOut((waiting) => waiting.result(finished));
+      answer(finished);
       return Promise.resolve(finished);
     },
   };
