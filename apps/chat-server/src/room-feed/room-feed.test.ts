@@ -269,11 +269,17 @@ describe("openRoomFeed", () => {
     const next = () =>
       new Promise<void>((resolve, reject) => {
         inside = true;
-        feed.read((result) => {
-          if (inside) reject(new Error("read()'s callback ran synchronously"));
-          if (!result.done) received.push(result.value.id);
-          resolve();
-        }, reject);
+        feed.read(
+          (result) => {
+            if (inside) reject(new Error("read()'s callback ran synchronously"));
+            else if (result.done) reject(new Error("the feed ended"));
+            else {
+              received.push(result.value.id);
+              resolve();
+            }
+          },
+          (error: unknown) => reject(error),
+        );
         inside = false;
       });
     // The stored message, through a replay read.

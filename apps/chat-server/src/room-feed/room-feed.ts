@@ -90,7 +90,7 @@ export function openRoomFeed(options: RoomFeedOptions): RoomFeed {
   function stop(): void {
     unsubscribe();
     signal.removeEventListener("abort", stop);
-    // Wakes a reader parked on the queue: its next() ends the feed.
+    // Wakes a reader parked on the queue: its pending read is answered `done`.
     queue.close();
   }
 
@@ -135,7 +135,10 @@ export function openRoomFeed(options: RoomFeedOptions): RoomFeed {
     queueMicrotask(step);
   };
 
-  /** Hands the reader its next message, or arranges to be run again when there may be one. */
+  /**
+   * Hands the reader its next message, or arranges to be run again when there may be one. A
+   * state that makes it do anything but wait on an empty queue belongs in {@link caughtUp} too.
+   */
   function step(): void {
     scheduled = false;
     for (;;) {
@@ -198,8 +201,8 @@ export function openRoomFeed(options: RoomFeedOptions): RoomFeed {
   function read(result: FeedReader["result"], failed: FeedReader["fail"]): void {
     if (reader !== undefined) throw new Error("RoomFeed.read() called while another is pending");
     reader = { result, fail: failed };
-    // A reader that has caught up (every live session between two messages) waits for the next
-    // push at once, sparing a step that would find nothing.
+    // A reader that has caught up, the usual state of a live session, waits for the next push
+    // at once, sparing a step that would find nothing.
     if (!scheduled && caughtUp()) queue.whenChanged(schedule);
     else schedule();
   }
