@@ -12,7 +12,8 @@ import { withServers } from "./with-servers.js";
 const SESSION_COUNTS = [1, 10] as const;
 const WINDOW = 32;
 const TEXT_BYTES = 64;
-const SQLITE_TARGET = 0.8;
+/** Issue 14's targets for the SQLite store against the memory store, by session count. */
+const SQLITE_TARGETS: Record<(typeof SESSION_COUNTS)[number], number> = { 1: 0.8, 10: 0.9 };
 
 /**
  * Acknowledged posts per second from 1 and from 10 sessions, each keeping 32 posts
@@ -52,8 +53,8 @@ export const chatThroughputScenario: Scenario = {
             fibchat: sqlite,
             baseline: memory,
             target: {
-              description: `≥ ${SQLITE_TARGET}× memory store`,
-              met: sqlite.value >= SQLITE_TARGET * memory.value,
+              description: `≥ ${SQLITE_TARGETS[sessions]}× memory store`,
+              met: sqlite.value >= SQLITE_TARGETS[sessions] * memory.value,
             },
           },
           { scenario, metric: "acks/s", better: "higher", fibchat: memory, baseline: bare },
