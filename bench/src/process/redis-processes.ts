@@ -1,12 +1,12 @@
 import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as delay } from "node:timers/promises";
 import { promisify } from "node:util";
+import { freeClusterPort, freePort } from "@fibchat/server-kit/testing";
 
 const run = promisify(execFile);
 
@@ -27,8 +27,7 @@ export function redisInstalled(): boolean {
 /** One `redis-server` with `appendfsync always`, in a temporary directory. */
 export async function startRedis(): Promise<RedisDeployment> {
   const dir = mkdtempSync(join(tmpdir(), "fibchat-bench-redis-"));
-  const port = await freePort();
-  const child = await launch(port, dir, []);
+  const { port, child } = await launchOnFreePort(freePort, dir, []);
   return { url: `redis://127.0.0.1:${port}`, stop: () => stop([child], dir) };
 }
 
@@ -42,12 +41,13 @@ export async function startRedisCluster(): Promise<RedisDeployment> {
   const ports: number[] = [];
   try {
     for (let index = 0; index < 6; index++) {
-      const port = await freePort();
-      const nodeDir = join(dir, `node-${index}`);
-      mkdirSync(nodeDir);
-      children.push(
-        await launch(port, nodeDir, ["--cluster-enabled", "yes", "--cluster-node-timeout", "1000"]),
-      );
+      const { port, child } = await launchOnFreePort(freeClusterPort, join(dir, `node-${index}`), [
+        "--cluster-enabled",
+        "yes",
+        "--cluster-node-timeout",
+        "1000",
+      ]);
+      children.push(child);
       ports.push(port);
     }
     const addresses = ports.map((port) => `127.0.0.1:${port}`);
@@ -93,6 +93,28 @@ async function stop(children: readonly ChildProcess[], dir: string): Promise<voi
   rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Launches `redis-server` on a port from `pick`, with its data in an empty `dir`. The port was
+ * free a moment ago and another process may take it meanwhile, so a failed start is tried again
+ * on a new port and an emptied `dir`, twice.
+ */
+async function launchOnFreePort(
+  pick: () => Promise<number>,
+  dir: string,
+  extra: readonly string[],
+): Promise<{ port: number; child: ChildProcess }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await pick();
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    try {
+      return { port, child: await launch(port, dir, extra) };
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
 async function launch(port: number, dir: string, extra: readonly string[]): Promise<ChildProcess> {
   const child = spawn(
     "redis-server",
@@ -117,26 +139,18 @@ async function launch(port: number, dir: string, extra: readonly string[]): Prom
     ],
     { stdio: ["ignore", "pipe", "ignore"] },
   );
+  const output: string[] = [];
   await new Promise<void>((resolve, reject) => {
     child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`redis-server exited with ${code} at start`)));
+    child.once("exit", (code) =>
+      reject(new Error(`redis-server exited with ${code} at start:\n${output.join("\n")}`)),
+    );
     if (child.stdout === null) return reject(new Error("redis-server has no stdout"));
     createInterface({ input: child.stdout }).on("line", (line) => {
+      output.push(line);
       if (line.includes("Ready to accept connections")) resolve();
     });
   });
   child.removeAllListeners("exit");
   return child;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

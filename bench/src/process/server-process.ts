@@ -1,8 +1,9 @@
 import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { once } from "node:events";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
+import { freePort } from "@fibchat/server-kit/testing";
 import { trackChild } from "./child-registry.js";
 import { readMemoryUse } from "./proc-stats.js";
 
@@ -166,15 +167,4 @@ function tail(stream: Readable): () => string {
     text = (text + chunk.toString("utf8")).slice(-4096);
   });
   return () => text.trim();
-}
-
-/** A TCP port that was free a moment ago. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, HOST);
-  await once(server, "listening");
-  const bound = server.address();
-  server.close();
-  if (bound === null || typeof bound === "string") throw new Error("no TCP port was assigned");
-  return bound.port;
 }

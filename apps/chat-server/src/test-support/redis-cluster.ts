@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import { promisify } from "node:util";
-import { freePort } from "@fibchat/server-kit/testing";
+import { freeClusterPort } from "@fibchat/server-kit/testing";
 import { describe, type TestOptions } from "vitest";
 import { runRedis } from "./redis-server.js";
 
@@ -159,7 +159,7 @@ function servedByFailedNode(line: string): boolean {
 
 async function startNode(dir: string, index: number): Promise<ClusterNode> {
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = await freeClusterPort();
     const nodeDir = join(dir, `node-${index}`);
     rmSync(nodeDir, { recursive: true, force: true });
     mkdirSync(nodeDir, { recursive: true });

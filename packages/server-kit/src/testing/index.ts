@@ -1,6 +1,6 @@
 export { createTestCertificates, type TestCertificates } from "./certificates.js";
 export { defaultsOf } from "./defaults-of.js";
-export { freePort } from "./free-port.js";
+export { freeClusterPort, freePort } from "./free-port.js";
 export { createLogCapture, ERROR_LEVEL, type LogCapture, type LogLine } from "./log-capture.js";
 export { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "./otlp-receiver.js";
 export { parsePrometheusText, sampleKey, scrape } from "./prometheus-text.js";
