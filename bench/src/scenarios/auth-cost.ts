@@ -69,7 +69,7 @@ export const authCostScenario: Scenario = {
         const hs256 = ["--auth-jwt-secret-file", tokens.secretFile];
         const es256 = ["--auth-jwt-public-key", tokens.publicKeyFile];
         const noAuth = await start(spec("no auth", []));
-        const shared = await start(spec("shared token", ["--auth-token", sharedToken]));
+        const shared = await start(spec("shared token", [`--auth-token=${sharedToken}`]));
         const hsHit = await start(spec("JWT HS256", hs256));
         const esHit = await start(spec("JWT ES256", es256));
         const hsMiss = await start(spec("JWT HS256 (misses)", hs256));
