@@ -76,7 +76,9 @@ describe("a target URI listing two fibonacci servers", () => {
           ).length,
       );
     // A server logs a call just after answering it.
-    await expect.poll(() => served().reduce((sum, count) => sum + count, 0)).toBe(40);
+    await expect
+      .poll(() => served().reduce((sum, count) => sum + count, 0), { timeout: 10_000 })
+      .toBe(40);
     for (const count of served()) expect(count).toBeGreaterThan(5);
   });
 });

@@ -100,7 +100,7 @@ describe("fibchat fib, against a real fibonacci server", () => {
 
   it("stream with --timeout ends with DEADLINE_EXCEEDED (exit 1), and the server stops too", async () => {
     const before = server.logs().length;
-    const result = await fib("stream", "4000", "--start", "900000", "--timeout", "300ms");
+    const result = await fib("stream", "4000", "--start", "900000", "--timeout", "1500ms");
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^fibchat: DEADLINE_EXCEEDED: .*\n$/);
     // When the client's deadline passes, its RST_STREAM and the server's own deadline timer race:

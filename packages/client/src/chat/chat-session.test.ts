@@ -159,7 +159,11 @@ describe("ChatClient.join, edge cases", () => {
       { room: "quiet", author: "ada" },
       { reconnect: { attempts: 10, firstDelayMs: 50 } },
     );
-    await expect.poll(async () => (await client.stats({ room: "quiet" })).connectedClients).toBe(1);
+    await expect
+      .poll(async () => (await client.stats({ room: "quiet" })).connectedClients, {
+        timeout: 10_000,
+      })
+      .toBe(1);
     // Ada has seen nothing and posted nothing when the server goes away.
     server = await world.restart(server, port, store);
     // Bob posts once the channel has reconnected (it backs off after the refusals).

@@ -95,7 +95,9 @@ describe("createFibonacciClient against the real server", () => {
     })();
     await expect(reading).rejects.toMatchObject({ code: "CANCELLED" });
     await expect
-      .poll(() => rpcFinished(server, "/fibonacci.v1.FibonacciService/StreamSequence"))
+      .poll(() => rpcFinished(server, "/fibonacci.v1.FibonacciService/StreamSequence"), {
+        timeout: 10_000,
+      })
       .toContainEqual(expect.objectContaining({ code: "CANCELLED" }));
     await expect(
       client.getSequence({ start: 0, count: 1 }, { signal: abort.signal }),
@@ -122,7 +124,9 @@ describe("createFibonacciClient against the real server", () => {
     expect(indices).toEqual(Array.from({ length: 400 }, (_, i) => 1_000 + i));
     // The rest came from the restarted server, in one call (its access line follows the call).
     await expect
-      .poll(() => rpcFinished(server, "/fibonacci.v1.FibonacciService/StreamSequence"))
+      .poll(() => rpcFinished(server, "/fibonacci.v1.FibonacciService/StreamSequence"), {
+        timeout: 10_000,
+      })
       .toHaveLength(1);
   });
 

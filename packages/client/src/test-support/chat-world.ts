@@ -51,9 +51,9 @@ export function useChatWorld(): ChatWorld {
     async restart(server, port, args) {
       await killProcess(server);
       servers.splice(servers.indexOf(server), 1);
-      // The port is free once the process is gone, but only for a moment: any other process on
-      // the machine (tests run in parallel) may take it as the local port of a connection. Such
-      // a connection is short-lived, so the start is tried again for a few seconds.
+      // The port is free once the process is gone. `freePort` draws it from below the ephemeral
+      // range, so no connection or `listen(0)` is given it meanwhile; only another test drawing
+      // the same port could take it, and the start is tried again for a few seconds in case.
       for (let tries = 1; ; tries++) {
         try {
           return await start(port, args);

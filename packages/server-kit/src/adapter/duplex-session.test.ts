@@ -5,10 +5,11 @@ import {
   type SendAndReceiveMessageResponse,
 } from "@fibchat/contracts/chat/v1";
 import { type ClientDuplexStream, type ServiceError, status } from "@grpc/grpc-js";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { INTERNAL_ERROR_MESSAGE, RpcError } from "../rpc-error.js";
 import type { ServerApp } from "../server/server-app.js";
 import { insecure, startApp, type TestApp } from "../test-support/start-app.js";
+import { settled } from "../testing/settled.js";
 import { SHUTTING_DOWN_MESSAGE } from "./call-scope.js";
 import { type DuplexSessionHandler, duplexSession } from "./duplex-session.js";
 import { serverStreaming, unary } from "./handlers.js";
@@ -194,8 +195,8 @@ describe("duplexSession", () => {
     });
     call.pause();
     call.write(post("start"));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const whileNotReading = written;
+    await vi.waitFor(() => expect(written).toBeGreaterThan(0), { timeout: 10_000 });
+    const whileNotReading = await settled(() => written);
     call.resume();
     expect(await ended).toBeUndefined();
     expect(whileNotReading).toBeGreaterThan(0);

@@ -198,10 +198,12 @@ describe("server streaming", () => {
         streamSequence: serverStreaming(handler, app.runtime),
       }),
     );
-    const stream = fibClient(address).streamSequence(
-      { count: 0, start: 0 },
-      { deadline: Date.now() + 300 },
+    const client = fibClient(address);
+    // Connected first, so the call reaches the handler well before its deadline passes.
+    await new Promise<void>((resolve, reject) =>
+      client.waitForReady(Date.now() + 10_000, (error) => (error ? reject(error) : resolve())),
     );
+    const stream = client.streamSequence({ count: 0, start: 0 }, { deadline: Date.now() + 500 });
     stream.pause();
     const ended = statusOf(
       new Promise((resolve, reject) => stream.on("error", reject).on("end", resolve)),
